@@ -1,0 +1,515 @@
+//! The anchor signal: features that survive translation (numbers, some punctuation, names and
+//! acronyms, cognates, paragraph starts). Each shared or missing feature adds a calibrated
+//! log-likelihood ratio: how much likelier it is in a true bead (survival rate, learned from
+//! the first pass) than between unrelated sentences (the feature's own frequency).
+
+use std::collections::HashMap;
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// Kinds of anchor, each with its own survival rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Class {
+    Number = 0,
+    Punct = 1,
+    Word = 2,
+    Cognate = 3,
+    Paragraph = 4,
+    /// A word pair of the translation lexicon (learned or given as a dictionary).
+    Lexical = 5,
+}
+
+const CLASSES: usize = 6;
+
+/// Initial survival rates, before the document's first pass is seen.
+const INITIAL_SURVIVAL: [f64; CLASSES] = [0.8, 0.5, 0.5, 0.3, 0.5, 0.3];
+
+/// Anchor features of one sentence, before interning.
+pub type Features = Vec<(Class, String)>;
+
+/// Features too common to tell sentences apart are ignored (share of sentences holding them).
+const MAX_SHARE: f64 = 0.25;
+
+/// Sorted feature ids of one sentence (a multiset: repeats kept).
+pub type Bag = Vec<u32>;
+
+/// Feature ids of every sentence of both sides, and what is known about each feature.
+#[derive(Debug, Clone)]
+pub struct Anchors {
+    pub src: Vec<Bag>,
+    pub tgt: Vec<Bag>,
+    class: Vec<Class>,
+    /// Share of source / target sentences holding each feature.
+    q_src: Vec<f64>,
+    q_tgt: Vec<f64>,
+    /// Survival rate per class, source→target and target→source.
+    surv_fwd: [f64; CLASSES],
+    surv_bwd: [f64; CLASSES],
+    /// Per feature, the gain of a match and the cost of a miss, for 1..=4 sentences on the
+    /// other side: precomputed because beads are scored millions of times.
+    w_fwd: Vec<Weights>,
+    w_bwd: Vec<Weights>,
+    /// Per sentence, the summed miss costs of its features for 1..=4 sentences opposite: a
+    /// bead's score is these sums plus a correction for the features that do match.
+    miss_src: Vec<[f32; 4]>,
+    miss_tgt: Vec<[f32; 4]>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Weights {
+    hit: [f32; 4],
+    miss: [f32; 4],
+}
+
+impl Weights {
+    fn new(s: f64, q: f64) -> Self {
+        let mut w = Weights::default();
+        for n in 1..=4 {
+            let qn = (1.0 - (1.0 - q).powi(n as i32)).clamp(1e-9, 1.0 - 1e-9);
+            w.hit[n - 1] = (s / qn).ln() as f32;
+            w.miss[n - 1] = ((1.0 - s) / (1.0 - qn)).ln() as f32;
+        }
+        w
+    }
+}
+
+thread_local! {
+    /// Per-feature counts for matching a bead's two multisets without sorting or allocating
+    /// in the hot loop; always left all-zero between calls.
+    static COUNTS: std::cell::RefCell<Vec<u16>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl Anchors {
+    /// Extracts features from both sides' matching keys and paragraph starts.
+    pub fn from_keys(src: &[(&str, bool)], tgt: &[(&str, bool)]) -> Self {
+        let feats = |items: &[(&str, bool)]| -> Vec<Features> {
+            items.iter().map(|(k, p)| extract(k, *p)).collect()
+        };
+        Self::new(feats(src), feats(tgt))
+    }
+
+    /// Interns already extracted features of both sides.
+    pub fn new(src: Vec<Features>, tgt: Vec<Features>) -> Self {
+        let mut vocab: HashMap<(Class, String), u32> = HashMap::new();
+        let mut class = Vec::new();
+        let mut bag_of = |items: Vec<Features>| -> Vec<Bag> {
+            items
+                .into_iter()
+                .map(|feats| {
+                    let mut bag: Bag = feats
+                        .into_iter()
+                        .map(|f| {
+                            let next = vocab.len() as u32;
+                            *vocab.entry(f.clone()).or_insert_with(|| {
+                                class.push(f.0);
+                                next
+                            })
+                        })
+                        .collect();
+                    bag.sort_unstable();
+                    bag
+                })
+                .collect()
+        };
+        let src_bags = bag_of(src);
+        let tgt_bags = bag_of(tgt);
+        let nf = class.len();
+        let q_src = shares(&src_bags, nf);
+        let q_tgt = shares(&tgt_bags, nf);
+        let mut a = Anchors {
+            src: src_bags,
+            tgt: tgt_bags,
+            class,
+            q_src,
+            q_tgt,
+            surv_fwd: INITIAL_SURVIVAL,
+            surv_bwd: INITIAL_SURVIVAL,
+            w_fwd: Vec::new(),
+            w_bwd: Vec::new(),
+            miss_src: Vec::new(),
+            miss_tgt: Vec::new(),
+        };
+        a.prune();
+        a.reweight();
+        a
+    }
+
+    fn reweight(&mut self) {
+        let class = &self.class;
+        self.w_fwd = (0..class.len())
+            .map(|f| Weights::new(self.surv_fwd[class[f] as usize], self.q_tgt[f]))
+            .collect();
+        self.w_bwd = (0..class.len())
+            .map(|f| Weights::new(self.surv_bwd[class[f] as usize], self.q_src[f]))
+            .collect();
+        let sums = |bags: &[Bag], w: &[Weights]| -> Vec<[f32; 4]> {
+            bags.iter()
+                .map(|bag| {
+                    let mut acc = [0.0f32; 4];
+                    for &f in bag {
+                        for (n, a) in acc.iter_mut().enumerate() {
+                            *a += w[f as usize].miss[n];
+                        }
+                    }
+                    acc
+                })
+                .collect()
+        };
+        self.miss_src = sums(&self.src, &self.w_fwd);
+        self.miss_tgt = sums(&self.tgt, &self.w_bwd);
+    }
+
+    /// Drops features that cannot discriminate: absent from one side (a word of the other
+    /// script never matches, and would only tax every bead) or too common.
+    fn prune(&mut self) {
+        let keep: Vec<bool> = (0..self.class.len())
+            .map(|f| {
+                let (qs, qt) = (self.q_src[f], self.q_tgt[f]);
+                qs > 0.0
+                    && qt > 0.0
+                    && (self.class[f] == Class::Paragraph || (qs <= MAX_SHARE && qt <= MAX_SHARE))
+            })
+            .collect();
+        for bag in self.src.iter_mut().chain(self.tgt.iter_mut()) {
+            bag.retain(|&f| keep[f as usize]);
+        }
+    }
+
+    /// Survival rates (forward, backward) per class, to carry over to a rebuilt model.
+    pub fn survival(&self) -> ([f64; CLASSES], [f64; CLASSES]) {
+        (self.surv_fwd, self.surv_bwd)
+    }
+
+    /// Re-estimates survival rates from beads believed right (source and target ranges).
+    pub fn refit(&mut self, beads: &[(std::ops::Range<usize>, std::ops::Range<usize>)]) {
+        let mut fwd = [(0.0f64, 0.0f64); CLASSES];
+        let mut bwd = [(0.0f64, 0.0f64); CLASSES];
+        for (s, t) in beads {
+            let mut sb = Vec::new();
+            let mut tb = Vec::new();
+            merge_into(&self.src, s.clone(), &mut sb);
+            merge_into(&self.tgt, t.clone(), &mut tb);
+            for_each_group(&sb, &tb, |f, a, b| {
+                let c = self.class[f as usize] as usize;
+                let m = a.min(b) as f64;
+                fwd[c].0 += m;
+                fwd[c].1 += a as f64;
+                bwd[c].0 += m;
+                bwd[c].1 += b as f64;
+            });
+        }
+        for c in 0..CLASSES {
+            // Beta(2·s0, 2·(1-s0)) prior: a few observations move it, none leave it as is.
+            let s0 = INITIAL_SURVIVAL[c];
+            self.surv_fwd[c] = ((fwd[c].0 + 4.0 * s0) / (fwd[c].1 + 4.0)).clamp(0.02, 0.98);
+            self.surv_bwd[c] = ((bwd[c].0 + 4.0 * s0) / (bwd[c].1 + 4.0)).clamp(0.02, 0.98);
+        }
+        self.reweight();
+    }
+
+    /// Log-likelihood ratio of the bead `src × tgt`, averaged over both directions.
+    pub fn llr(&self, src: std::ops::Range<usize>, tgt: std::ops::Range<usize>) -> f64 {
+        let (ni, nj) = (src.len(), tgt.len());
+        if ni == 0 || nj == 0 {
+            return 0.0;
+        }
+        let (fi, fj) = (nj.min(4) - 1, ni.min(4) - 1);
+        let mut total: f32 = self.miss_src[src.clone()]
+            .iter()
+            .map(|m| m[fi])
+            .sum::<f32>()
+            + self.miss_tgt[tgt.clone()]
+                .iter()
+                .map(|m| m[fj])
+                .sum::<f32>();
+        // Each target occurrence of a feature consumes one source occurrence: the matched
+        // count of a feature is min(source count, target count), as multisets.
+        COUNTS.with(|cell| {
+            let mut counts = cell.borrow_mut();
+            if counts.len() < self.class.len() {
+                counts.resize(self.class.len(), 0);
+            }
+            for bag in &self.src[src.clone()] {
+                for &f in bag {
+                    counts[f as usize] = counts[f as usize].saturating_add(1);
+                }
+            }
+            for bag in &self.tgt[tgt] {
+                for &f in bag {
+                    let c = &mut counts[f as usize];
+                    if *c > 0 {
+                        *c -= 1;
+                        let (wf, wb) = (&self.w_fwd[f as usize], &self.w_bwd[f as usize]);
+                        total += wf.hit[fi] + wb.hit[fj] - wf.miss[fi] - wb.miss[fj];
+                    }
+                }
+            }
+            for bag in &self.src[src] {
+                for &f in bag {
+                    counts[f as usize] = 0;
+                }
+            }
+        });
+        0.5 * total as f64
+    }
+}
+
+/// The share of sentences that hold each feature, smoothed so that it is never 0 or 1.
+fn shares(bags: &[Bag], nf: usize) -> Vec<f64> {
+    let mut df = vec![0usize; nf];
+    for bag in bags {
+        let mut last = u32::MAX;
+        for &f in bag {
+            if f != last {
+                df[f as usize] += 1;
+                last = f;
+            }
+        }
+    }
+    let n = bags.len() as f64;
+    df.into_iter()
+        .map(|d| {
+            if d == 0 {
+                0.0
+            } else {
+                (d as f64 + 0.5) / (n + 1.0)
+            }
+        })
+        .collect()
+}
+
+/// The sorted union (as multisets) of the bags of a range of sentences, into `out`.
+fn merge_into(bags: &[Bag], range: std::ops::Range<usize>, out: &mut Bag) {
+    out.clear();
+    out.extend(bags[range].iter().flatten().copied());
+    out.sort_unstable();
+}
+
+/// Calls `f(feature, count_in_a, count_in_b)` for every feature present in either bag.
+fn for_each_group(a: &[u32], b: &[u32], mut f: impl FnMut(u32, usize, usize)) {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        let next = match (a.get(i), b.get(j)) {
+            (Some(&x), Some(&y)) => x.min(y),
+            (Some(&x), None) => x,
+            (None, Some(&y)) => y,
+            (None, None) => break,
+        };
+        let si = i;
+        while a.get(i) == Some(&next) {
+            i += 1;
+        }
+        let sj = j;
+        while b.get(j) == Some(&next) {
+            j += 1;
+        }
+        f(next, i - si, j - sj);
+    }
+}
+
+/// The anchor features of one sentence, from its matching key.
+pub fn extract(key: &str, para_start: bool) -> Vec<(Class, String)> {
+    let mut out = Vec::new();
+    if para_start {
+        out.push((Class::Paragraph, String::new()));
+    }
+    let chars: Vec<char> = key.chars().collect();
+    let mut k = 0;
+    while k < chars.len() {
+        let c = chars[k];
+        if c.is_ascii_digit() {
+            let mut digits = String::new();
+            while k < chars.len() {
+                let d = chars[k];
+                if d.is_ascii_digit() {
+                    digits.push(d);
+                } else if !(matches!(d, '.' | ',' | '\u{202f}' | '\u{a0}' | '\'' | '٫' | '٬')
+                    && chars.get(k + 1).is_some_and(|n| n.is_ascii_digit())
+                    && !digits.is_empty())
+                {
+                    break;
+                }
+                k += 1;
+            }
+            let trimmed = digits.trim_start_matches('0');
+            out.push((
+                Class::Number,
+                if trimmed.is_empty() { "0" } else { trimmed }.to_string(),
+            ));
+        } else if c.is_alphanumeric() {
+            let start = k;
+            while k < chars.len() && (chars[k].is_alphanumeric() || is_combining_mark(chars[k])) {
+                k += 1;
+            }
+            word_features(&chars[start..k], &mut out);
+        } else {
+            if let Some(p) = anchor_punct(c) {
+                out.push((Class::Punct, p.to_string()));
+            }
+            k += 1;
+        }
+    }
+    out
+}
+
+fn anchor_punct(c: char) -> Option<char> {
+    match c {
+        '?' | '؟' => Some('?'),
+        '!' | '(' | '"' | '%' | ':' | '/' | '@' => Some(c),
+        _ => None,
+    }
+}
+
+/// Word-level anchors: the word itself when it is short Latin (acronyms, codes), and its
+/// four-letter prefix, diacritics stripped and Cyrillic/Greek romanized, as a cognate.
+fn word_features(word: &[char], out: &mut Vec<(Class, String)>) {
+    if word.iter().any(|c| is_cjk(*c)) {
+        return;
+    }
+    let mut latin = String::with_capacity(word.len());
+    for ch in word.iter().collect::<String>().nfd() {
+        if is_combining_mark(ch) {
+            continue;
+        }
+        match romanize(ch) {
+            Some(r) => latin.push_str(r),
+            None if ch.is_ascii_alphanumeric() => latin.push(ch),
+            None => return, // another script: no cheap anchor (the lexicon covers it)
+        }
+    }
+    let n = latin.chars().count();
+    if n >= 4 {
+        out.push((Class::Cognate, latin.chars().take(4).collect()));
+    }
+    if (2..=3).contains(&n) || latin.bytes().any(|b| b.is_ascii_digit()) {
+        out.push((Class::Word, latin));
+    }
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)
+}
+
+/// A rough romanization of Cyrillic and Greek letters, enough for names and cognates.
+fn romanize(c: char) -> Option<&'static str> {
+    Some(match c {
+        'а' => "a",
+        'б' => "b",
+        'в' => "v",
+        'г' => "g",
+        'д' => "d",
+        'е' | 'ё' | 'э' | 'є' => "e",
+        'ж' => "zh",
+        'з' => "z",
+        'и' | 'й' | 'і' | 'ї' => "i",
+        'к' => "k",
+        'л' => "l",
+        'м' => "m",
+        'н' => "n",
+        'о' => "o",
+        'п' => "p",
+        'р' => "r",
+        'с' => "s",
+        'т' => "t",
+        'у' => "u",
+        'ф' => "f",
+        'х' => "kh",
+        'ц' => "ts",
+        'ч' => "ch",
+        'ш' => "sh",
+        'щ' => "sch",
+        'ъ' | 'ь' => "",
+        'ы' => "y",
+        'ю' => "yu",
+        'я' => "ya",
+        'α' => "a",
+        'β' => "b",
+        'γ' => "g",
+        'δ' => "d",
+        'ε' => "e",
+        'ζ' => "z",
+        'η' => "i",
+        'θ' => "th",
+        'ι' => "i",
+        'κ' => "k",
+        'λ' => "l",
+        'μ' => "m",
+        'ν' => "n",
+        'ξ' => "x",
+        'ο' => "o",
+        'π' => "p",
+        'ρ' => "r",
+        'σ' | 'ς' => "s",
+        'τ' => "t",
+        'υ' => "y",
+        'φ' => "f",
+        'χ' => "ch",
+        'ψ' => "ps",
+        'ω' => "o",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn feats(key: &str) -> Vec<(Class, String)> {
+        extract(key, false)
+    }
+
+    #[test]
+    fn numbers_lose_their_separators_so_locales_agree() {
+        let a = feats("it cost 1,250.50 dollars");
+        let b = feats("il a coûté 1.250,50 dollars");
+        let num = |v: &[(Class, String)]| {
+            v.iter()
+                .filter(|f| f.0 == Class::Number)
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(num(&a), num(&b));
+        assert_eq!(num(&a)[0].1, "125050");
+    }
+
+    #[test]
+    fn cyrillic_names_romanize_to_latin_cognates() {
+        assert!(feats("смит").contains(&(Class::Cognate, "smit".into())));
+        assert!(feats("smith").contains(&(Class::Cognate, "smit".into())));
+    }
+
+    #[test]
+    fn arabic_question_mark_matches_latin_one() {
+        assert!(feats("هل؟").contains(&(Class::Punct, "?".into())));
+    }
+
+    #[test]
+    fn shared_rare_features_raise_the_score_of_a_bead() {
+        let src = [
+            ("in 1956 everest was climbed", true),
+            ("the weather was bad", false),
+            ("nothing else", false),
+        ];
+        let tgt = [
+            ("en 1956 l'everest fut gravi", true),
+            ("le temps était mauvais", false),
+            ("rien d'autre", false),
+        ];
+        let a = Anchors::from_keys(&src, &tgt);
+        assert!(a.llr(0..1, 0..1) > a.llr(0..1, 1..2));
+    }
+
+    #[test]
+    fn repeated_feature_in_a_merge_is_matched_once() {
+        assert_eq!(
+            {
+                let mut v = Vec::new();
+                for_each_group(&[1, 1, 2], &[1, 3], |f, a, b| v.push((f, a, b)));
+                v
+            },
+            vec![(1, 2, 1), (2, 1, 0), (3, 0, 1)]
+        );
+    }
+}

@@ -1,0 +1,474 @@
+//! Alignment: scoring signals (length, anchors, lexicon) combined in one cost, searched by
+//! dynamic programming over beads, each bead given a calibrated confidence.
+
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+use crate::document::Document;
+
+/// A group of consecutive source sentences aligned to a group of consecutive target sentences.
+/// Either side may be empty (a 1-0 or 0-1 bead: a sentence with no counterpart).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bead {
+    pub src: Range<usize>,
+    pub tgt: Range<usize>,
+    /// Probability in [0, 1] that this bead is right.
+    pub score: f64,
+}
+
+impl Bead {
+    /// True when one side is empty.
+    pub fn is_one_sided(&self) -> bool {
+        self.src.is_empty() || self.tgt.is_empty()
+    }
+
+    /// The bead as an evaluation link (source and target index lists).
+    pub fn link(&self) -> (Vec<usize>, Vec<usize>) {
+        (self.src.clone().collect(), self.tgt.clone().collect())
+    }
+}
+
+/// A document pair with its alignment: what filters and exporters consume.
+#[derive(Debug, Clone, Default)]
+pub struct AlignedPair {
+    /// Identifier (file stem or stream pair id); used in TMX props and reports.
+    pub id: String,
+    pub src: Document,
+    pub tgt: Document,
+    pub beads: Vec<Bead>,
+}
+
+impl AlignedPair {
+    /// Source text of a bead: its sentences joined by a space.
+    pub fn src_text(&self, bead: &Bead) -> String {
+        join(&self.src, &bead.src)
+    }
+
+    /// Target text of a bead: its sentences joined by a space (no space between CJK sentences).
+    pub fn tgt_text(&self, bead: &Bead) -> String {
+        join(&self.tgt, &bead.tgt)
+    }
+}
+
+fn join(doc: &Document, range: &Range<usize>) -> String {
+    let no_space = matches!(
+        doc.lang.split('-').next(),
+        Some("zh" | "ja" | "th" | "lo" | "km" | "my")
+    );
+    let sep = if no_space { "" } else { " " };
+    doc.sentences[range.clone()]
+        .iter()
+        .map(|s| s.text.as_str())
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
+pub mod anchors;
+pub mod dp;
+pub mod length;
+pub mod lexicon;
+pub mod shapes;
+
+use anchors::Anchors;
+use dp::{Band, Step};
+use length::{GaleChurch, LengthModel};
+use lexicon::Lexicon;
+use shapes::{Priors, Shape};
+use std::sync::Arc;
+
+/// Which signals the aligner combines. The defaults are the full system; the others exist to
+/// measure what each signal brings.
+#[derive(Debug, Clone)]
+pub struct AlignConfig {
+    /// Classic Gale–Church length cost and its six bead shapes instead of the length
+    /// likelihood ratio (the baseline).
+    pub gale_church: bool,
+    /// Use anchors (numbers, punctuation, names, cognates, paragraph starts).
+    pub anchors: bool,
+    /// Learn a translation lexicon from the pair's first-pass alignment and use it.
+    pub lexicon: bool,
+    /// Word pairs known beforehand: a bilingual dictionary, or a lexicon learned over a whole
+    /// corpus (more reliable than one document's).
+    pub dictionary: Option<Arc<Lexicon>>,
+    /// Bead scores are divided by this before posteriors are computed (calibration).
+    pub temperature: f64,
+    /// Above this many lattice cells the search runs in a band around a coarse path.
+    pub max_full_cells: usize,
+}
+
+impl Default for AlignConfig {
+    fn default() -> Self {
+        AlignConfig {
+            gale_church: false,
+            anchors: true,
+            lexicon: true,
+            dictionary: None,
+            temperature: 1.0,
+            max_full_cells: 40_000,
+        }
+    }
+}
+
+/// Everything learned about one document pair that scores a bead.
+struct Scorer<'a> {
+    src_pre: Vec<usize>,
+    tgt_pre: Vec<usize>,
+    priors: Priors,
+    length: LengthModel,
+    gale_church: Option<GaleChurch>,
+    anchors: Option<Anchors>,
+    _docs: (&'a Document, &'a Document),
+}
+
+impl<'a> Scorer<'a> {
+    fn new(src: &'a Document, tgt: &'a Document, cfg: &AlignConfig) -> Self {
+        let sl: Vec<usize> = src
+            .sentences
+            .iter()
+            .map(|s| s.text.chars().count())
+            .collect();
+        let tl: Vec<usize> = tgt
+            .sentences
+            .iter()
+            .map(|s| s.text.chars().count())
+            .collect();
+        let anchors = cfg.anchors.then(|| {
+            let side = |d: &'a Document| -> Vec<(&'a str, bool)> {
+                d.sentences
+                    .iter()
+                    .enumerate()
+                    .map(|(k, s)| {
+                        (
+                            s.key.as_str(),
+                            k > 0 && s.paragraph != d.sentences[k - 1].paragraph,
+                        )
+                    })
+                    .collect()
+            };
+            Anchors::from_keys(&side(src), &side(tgt))
+        });
+        Scorer {
+            src_pre: prefix(&sl),
+            tgt_pre: prefix(&tl),
+            priors: if cfg.gale_church {
+                Priors::gale_church()
+            } else {
+                Priors::default()
+            },
+            length: LengthModel::new(&sl, &tl),
+            gale_church: cfg.gale_church.then(|| GaleChurch::new(&sl, &tl)),
+            anchors,
+            _docs: (src, tgt),
+        }
+    }
+
+    fn score(&self, i: usize, j: usize, s: Shape) -> f64 {
+        let lp = self.priors.log_prior(s);
+        if s.di == 0 || s.dj == 0 {
+            return lp;
+        }
+        let ls = self.src_pre[i + s.di] - self.src_pre[i];
+        let lt = self.tgt_pre[j + s.dj] - self.tgt_pre[j];
+        let mut v = lp;
+        v += match &self.gale_church {
+            Some(gc) => gc.log_p(ls, lt),
+            None => self.length.llr(s.di, ls, s.dj, lt),
+        };
+        if let Some(a) = &self.anchors {
+            v += a.llr(i..i + s.di, j..j + s.dj);
+        }
+        v
+    }
+
+    /// Adds lexical anchors (learned from `path` and/or the given dictionary) to the anchor
+    /// model, rebuilt and refitted on `path`.
+    fn add_lexicon(&mut self, path: &[Step], cfg: &AlignConfig) {
+        if self.anchors.is_none() || !(cfg.lexicon || cfg.dictionary.is_some()) {
+            return;
+        }
+        let (src, tgt) = self._docs;
+        let mut lex = Lexicon::default();
+        if cfg.lexicon {
+            let key = |d: &Document, r: std::ops::Range<usize>| {
+                d.sentences[r]
+                    .iter()
+                    .map(|s| s.key.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            let pairs: Vec<(String, String)> = path
+                .iter()
+                .filter(|s| s.shape.di > 0 && s.shape.dj > 0)
+                .map(|s| {
+                    (
+                        key(src, s.i..s.i + s.shape.di),
+                        key(tgt, s.j..s.j + s.shape.dj),
+                    )
+                })
+                .collect();
+            lex = Lexicon::learn(&pairs);
+        }
+        if let Some(d) = &cfg.dictionary {
+            lex.extend(d);
+        }
+        if lex.is_empty() {
+            return;
+        }
+        let side = |d: &Document, source: bool| -> Vec<anchors::Features> {
+            d.sentences
+                .iter()
+                .enumerate()
+                .map(|(k, s)| {
+                    let para = k > 0 && s.paragraph != d.sentences[k - 1].paragraph;
+                    let mut f = anchors::extract(&s.key, para);
+                    f.extend(lex.features(&s.key, source));
+                    f
+                })
+                .collect()
+        };
+        let mut a = Anchors::new(side(src, true), side(tgt, false));
+        let beads: Vec<_> = path
+            .iter()
+            .filter(|s| s.shape.di > 0 && s.shape.dj > 0)
+            .map(|s| (s.i..s.i + s.shape.di, s.j..s.j + s.shape.dj))
+            .collect();
+        a.refit(&beads);
+        self.anchors = Some(a);
+    }
+
+    /// Learns the pair's parameters from a path believed mostly right.
+    fn refit(&mut self, path: &[Step]) {
+        let len = |pre: &[usize], a: usize, d: usize| pre[a + d] - pre[a];
+        let one_to_one: Vec<(usize, usize)> = path
+            .iter()
+            .filter(|s| s.shape.di == 1 && s.shape.dj == 1)
+            .map(|s| (len(&self.src_pre, s.i, 1), len(&self.tgt_pre, s.j, 1)))
+            .collect();
+        match &mut self.gale_church {
+            Some(gc) => gc.refit(&one_to_one),
+            None => self.length.refit(&one_to_one),
+        }
+        if let Some(a) = &mut self.anchors {
+            let beads: Vec<_> = path
+                .iter()
+                .filter(|s| s.shape.di > 0 && s.shape.dj > 0)
+                .map(|s| (s.i..s.i + s.shape.di, s.j..s.j + s.shape.dj))
+                .collect();
+            a.refit(&beads);
+        }
+        if self.gale_church.is_some() {
+            return; // the classic baseline keeps its fixed priors
+        }
+        let mut counts: Vec<(Shape, usize)> = Vec::new();
+        for s in path {
+            match counts.iter_mut().find(|c| c.0 == s.shape) {
+                Some(c) => c.1 += 1,
+                None => counts.push((s.shape, 1)),
+            }
+        }
+        self.priors = self.priors.reestimate(&counts, 20.0);
+    }
+}
+
+fn prefix(lengths: &[usize]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(lengths.len() + 1);
+    out.push(0);
+    let mut acc = 0;
+    for l in lengths {
+        acc += l;
+        out.push(acc);
+    }
+    out
+}
+
+/// How many times the pair's parameters are re-learned from the current best path.
+const REFITS: usize = 2;
+
+/// Aligns two documents. Every sentence of both sides lands in exactly one bead, beads are
+/// in document order, and each carries the posterior probability that it is right.
+pub fn align(src: &Document, tgt: &Document, cfg: &AlignConfig) -> Vec<Bead> {
+    let (n, m) = (src.len(), tgt.len());
+    if n == 0 || m == 0 {
+        return one_sided(n, m);
+    }
+    let mut scorer = Scorer::new(src, tgt, cfg);
+    let shapes = scorer.priors.shapes.clone();
+    let mut band = first_band(src, tgt, cfg);
+    let mut path = None;
+    for pass in 0..=REFITS {
+        let (found, used) = search(&scorer, &shapes, band);
+        band = used;
+        let Some(found) = found else { break };
+        if pass < REFITS {
+            scorer.refit(&found);
+            if pass == 0 {
+                scorer.add_lexicon(&found, cfg);
+            }
+            band = band_around(&path_points(&found), n, m, REFIT_WIDTH);
+        }
+        path = Some(found);
+    }
+    let Some(path) = path else {
+        return one_sided(n, m);
+    };
+    let table = dp::ScoreTable::build(&band, &shapes, |i, j, s| scorer.score(i, j, s));
+    let post = dp::posteriors(&table, &path, cfg.temperature);
+    path.iter()
+        .zip(post)
+        .map(|(st, p)| Bead {
+            src: st.i..st.i + st.shape.di,
+            tgt: st.j..st.j + st.shape.dj,
+            score: p,
+        })
+        .collect()
+}
+
+/// Sentences per block of the coarse pass; levels recurse until the lattice is small.
+const COARSE_BLOCK: usize = 8;
+
+/// Half-width of the band, in sentences, searched around the previous pass's path.
+const REFIT_WIDTH: usize = 12;
+
+/// Viterbi inside `band`, widening it where the best path touches its edge (the true path may
+/// lie outside), until it does not or the cell budget is spent. Returns the band finally used.
+fn search(scorer: &Scorer, shapes: &[Shape], mut band: Band) -> (Option<Vec<Step>>, Band) {
+    let (n, m) = (band.rows() - 1, band.hi.last().copied().unwrap_or(0));
+    let mut width = REFIT_WIDTH;
+    loop {
+        let table = dp::ScoreTable::build(&band, shapes, |i, j, s| scorer.score(i, j, s));
+        let found = dp::viterbi(&table);
+        drop(table);
+        let full = band.cells() >= (n + 1) * (m + 1);
+        match &found {
+            Some(p) if full || !touches_edge(&band, p) => return (found, band),
+            _ if full || width > 64 * REFIT_WIDTH => {
+                return (found, band);
+            }
+            Some(p) => {
+                width *= 2;
+                band = band_around(&path_points(p), n, m, width);
+            }
+            None => {
+                width *= 2;
+                band = widen(&band, n, m, width);
+            }
+        }
+    }
+}
+
+/// The band of the first pass: the whole lattice when it is small, else a band around the
+/// path found on a coarse version of the pair (blocks of sentences), as Vecalign does.
+fn first_band(src: &Document, tgt: &Document, cfg: &AlignConfig) -> Band {
+    let (n, m) = (src.len(), tgt.len());
+    if (n + 1) * (m + 1) <= cfg.max_full_cells {
+        return Band::full(n, m);
+    }
+    let k = COARSE_BLOCK;
+    let (cs, ct) = (coarsen(src, k), coarsen(tgt, k));
+    let coarse = align(&cs, &ct, cfg);
+    let mut points = Vec::new();
+    for b in &coarse {
+        let (s0, s1) = ((b.src.start * k).min(n), (b.src.end * k).min(n));
+        let (t0, t1) = ((b.tgt.start * k).min(m), (b.tgt.end * k).min(m));
+        let steps = (s1 - s0).max(t1 - t0).max(1);
+        for x in 0..=steps {
+            points.push((s0 + (s1 - s0) * x / steps, t0 + (t1 - t0) * x / steps));
+        }
+    }
+    band_around(&points, n, m, 2 * k + REFIT_WIDTH)
+}
+
+/// A document whose sentences are blocks of `k` consecutive sentences.
+fn coarsen(doc: &Document, k: usize) -> Document {
+    let sentences = doc
+        .sentences
+        .chunks(k)
+        .map(|c| crate::document::Sentence {
+            text: c
+                .iter()
+                .map(|s| s.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            key: c
+                .iter()
+                .map(|s| s.key.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            paragraph: c[0].paragraph,
+        })
+        .collect();
+    Document {
+        lang: doc.lang.clone(),
+        sentences,
+    }
+}
+
+/// Lattice points a path goes through (bead corners and the cells between them).
+fn path_points(path: &[Step]) -> Vec<(usize, usize)> {
+    let mut pts = vec![(0, 0)];
+    for s in path {
+        pts.push((s.i + s.shape.di, s.j + s.shape.dj));
+    }
+    pts
+}
+
+/// A band of half-width `w` around the given points, always holding both corners.
+fn band_around(points: &[(usize, usize)], n: usize, m: usize, w: usize) -> Band {
+    let mut lo = vec![usize::MAX; n + 1];
+    let mut hi = vec![0usize; n + 1];
+    for &(i, j) in points {
+        for r in i.saturating_sub(w)..=(i + w).min(n) {
+            lo[r] = lo[r].min(j.saturating_sub(w));
+            hi[r] = hi[r].max((j + w).min(m));
+        }
+    }
+    lo[0] = 0;
+    hi[n] = m;
+    // Rows no point reached (cannot happen for a complete path) get the widest neighbour.
+    for i in 0..=n {
+        if lo[i] > hi[i] {
+            lo[i] = if i > 0 { lo[i - 1] } else { 0 };
+            hi[i] = m;
+        }
+    }
+    // Monotone edges keep every in-band cell reachable.
+    for i in 1..=n {
+        lo[i] = lo[i].max(lo[i - 1]).min(hi[i]);
+    }
+    for i in (0..n).rev() {
+        hi[i] = hi[i].min(hi[i + 1]).max(lo[i]);
+    }
+    Band { lo, hi }
+}
+
+fn widen(band: &Band, n: usize, m: usize, w: usize) -> Band {
+    let points: Vec<(usize, usize)> = (0..=n)
+        .flat_map(|i| [(i, band.lo[i]), (i, band.hi[i])])
+        .collect();
+    band_around(&points, n, m, w)
+}
+
+/// True when the path runs along the band's edge, where a better path may lie outside.
+fn touches_edge(band: &Band, path: &[Step]) -> bool {
+    let m = band.hi.last().copied().unwrap_or(0);
+    path_points(path)
+        .iter()
+        .any(|&(i, j)| (j == band.lo[i] && band.lo[i] > 0) || (j == band.hi[i] && band.hi[i] < m))
+}
+
+/// When one side is empty, every sentence of the other is its own one-sided bead.
+fn one_sided(n: usize, m: usize) -> Vec<Bead> {
+    (0..n)
+        .map(|i| Bead {
+            src: i..i + 1,
+            tgt: 0..0,
+            score: 1.0,
+        })
+        .chain((0..m).map(|j| Bead {
+            src: n..n,
+            tgt: j..j + 1,
+            score: 1.0,
+        }))
+        .collect()
+}

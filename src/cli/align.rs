@@ -1,0 +1,63 @@
+//! `bitalign align SRC TGT`: one document pair into a translation memory.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use bitalign::pipeline::{self, SideReport};
+use bitalign::Result;
+
+use super::common::{write_pairs, InputArgs, OutputArgs};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Source document (text file; `--presegmented` for one sentence per line).
+    pub src: PathBuf,
+    /// Target document: the translation of the source.
+    pub tgt: PathBuf,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Output file (written atomically); stdout when absent.
+    #[arg(short = 'o', long)]
+    pub out: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> Result<ExitCode> {
+    // Fail on a bad format before the (possibly long) alignment.
+    args.output.format(args.out.as_deref())?;
+    let opts = args.input.options()?;
+    let id = args
+        .src
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (pair, report) = pipeline::align_files(&id, &args.src, &args.tgt, &opts)?;
+    tell(&args.src, &report.src);
+    tell(&args.tgt, &report.tgt);
+    write_pairs(
+        std::slice::from_ref(&pair),
+        &args.output,
+        args.out.as_deref(),
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Says on stderr what the user did not choose but should know: a detected language,
+/// removed control characters.
+pub fn tell(path: &std::path::Path, side: &SideReport) {
+    if side.lang_detected {
+        eprintln!(
+            "bitalign: {}: language detected as {}",
+            path.display(),
+            side.lang
+        );
+    }
+    if side.dropped_controls > 0 {
+        eprintln!(
+            "bitalign: {}: removed {} control character(s)",
+            path.display(),
+            side.dropped_controls
+        );
+    }
+}

@@ -1,0 +1,169 @@
+//! `bitalign batch DIR -o OUT`: a corpus into one translation memory per document pair.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use bitalign::batch::{self, BatchJob, Source, Status};
+use bitalign::progress::Progress;
+use bitalign::Result;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::common::{InputArgs, OutputArgs};
+
+const AFTER_HELP: &str = "\
+Pairs: DIR holds one folder per language code (en/, ar/, fr/...). Every file of the source
+folder (--src-lang, default en) is paired with the same-named file of each other folder
+(only --tgt-lang's when given); files without counterpart are reported, not errors. Or give
+--manifest pairs.csv with header src,tgt[,id][,src_lang][,tgt_lang] (paths relative to the
+manifest).
+
+Output: OUT/<lang>/<name>.<format> per pair (Moses: two files), OUT/report.json, and
+OUT/.bitalign-state.json for --resume.
+
+Exit status: 0 all pairs aligned or skipped, 1 some pairs failed (the others are written),
+2 usage or fatal error.";
+
+#[derive(clap::Args, Debug)]
+#[command(after_help = AFTER_HELP)]
+pub struct Args {
+    /// Corpus folder: one subfolder per language holding same-named files.
+    #[arg(required_unless_present = "manifest", conflicts_with = "manifest")]
+    pub dir: Option<PathBuf>,
+    /// Output folder (created when missing).
+    #[arg(short = 'o', long, value_name = "OUT")]
+    pub out: PathBuf,
+    /// CSV of pairs instead of DIR: header src,tgt[,id][,src_lang][,tgt_lang].
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+    /// Pairs aligned at once (default: one per core).
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// Also write one TM of the whole corpus (its extension sets the format when -f is absent).
+    #[arg(long, value_name = "FILE")]
+    pub merge: Option<PathBuf>,
+    /// Skip pairs whose output exists and whose inputs and settings have not changed.
+    #[arg(long)]
+    pub resume: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+pub fn run(args: Args) -> Result<ExitCode> {
+    let format = args.output.format(args.merge.as_deref())?;
+    let source = match (&args.manifest, &args.dir) {
+        (Some(m), _) => Source::Manifest(m.clone()),
+        (None, Some(d)) => Source::Folders(d.clone()),
+        (None, None) => return Err(bitalign::Error::msg("give a corpus folder or --manifest")),
+    };
+    let job = BatchJob {
+        format,
+        options: args.input.options()?,
+        export: args.output.export_options(),
+        filter: args.output.filter(),
+        jobs: args.jobs.map(usize::from),
+        merge: args.merge.clone(),
+        resume: args.resume,
+        fingerprint: fingerprint(&args.input)?,
+        ..BatchJob::new(source, args.out.clone())
+    };
+    let progress = Bar::new(std::io::stderr().is_terminal());
+    let report = batch::run(&job, &progress)?;
+
+    for p in report.failed() {
+        eprintln!(
+            "bitalign: {}",
+            p.error.as_deref().unwrap_or("failed without a message")
+        );
+    }
+    let t = &report.totals;
+    eprintln!(
+        "{} pairs: {} ok, {} failed, {} skipped",
+        t.pairs, t.ok, t.failed, t.skipped
+    );
+    if let Some(m) = &report.merge {
+        if m.status == Status::Error {
+            return Err(bitalign::Error::msg(format!(
+                "merged TM not written: {}",
+                m.error.as_deref().unwrap_or("unknown error")
+            )));
+        }
+    }
+    Ok(if t.failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// What `--resume` must compare but the library cannot see inside: the dictionary file.
+fn fingerprint(input: &InputArgs) -> Result<BTreeMap<String, String>> {
+    let mut map = BTreeMap::new();
+    if let Some(dict) = &input.dict {
+        map.insert("dict_sha256".to_string(), batch::sha256_file(dict)?);
+    }
+    Ok(map)
+}
+
+/// A progress bar on a terminal (pairs done, sentences per second, ETA); otherwise only
+/// warnings, so logs of unattended runs stay clean.
+struct Bar {
+    bar: Option<ProgressBar>,
+    sentences: AtomicU64,
+    started: Instant,
+}
+
+impl Bar {
+    fn new(terminal: bool) -> Self {
+        let bar = terminal.then(|| {
+            let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+            if let Ok(style) =
+                ProgressStyle::with_template("{bar:30} {pos}/{len} pairs  {msg}  ETA {eta}")
+            {
+                bar.set_style(style);
+            }
+            bar
+        });
+        Bar {
+            bar,
+            sentences: AtomicU64::new(0),
+            started: Instant::now(),
+        }
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, total: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_length(total);
+            bar.reset_eta();
+        }
+    }
+
+    fn advance(&self, sentences: u64) {
+        let total = self.sentences.fetch_add(sentences, Ordering::Relaxed) + sentences;
+        if let Some(bar) = &self.bar {
+            let secs = self.started.elapsed().as_secs_f64().max(1e-3);
+            bar.set_message(format!("{:.0} sentences/s", total as f64 / secs));
+            bar.inc(1);
+        }
+    }
+
+    fn warn(&self, message: &str) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| eprintln!("bitalign: {message}")),
+            None => eprintln!("bitalign: {message}"),
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

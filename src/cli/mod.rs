@@ -1,0 +1,8 @@
+//! Subcommands, one file each, with their options beside the code that uses them.
+
+pub mod align;
+pub mod batch;
+pub mod common;
+pub mod eval;
+pub mod split;
+pub mod stream;

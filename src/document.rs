@@ -1,0 +1,60 @@
+//! The text of one side of a document pair after decoding, normalization and segmentation:
+//! the unit every later stage (alignment, filters, export) works on.
+
+use serde::{Deserialize, Serialize};
+
+/// One sentence: what the user sees, and what the aligner compares.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sentence {
+    /// Output text: original characters, NFC, whitespace trimmed and collapsed.
+    pub text: String,
+    /// Matching key (NFKC, case-folded, script folding): used only for scoring.
+    pub key: String,
+    /// 0-based paragraph index; paragraph starts are soft anchors for the aligner.
+    pub paragraph: usize,
+}
+
+impl Sentence {
+    /// Builds both views from raw sentence text.
+    pub fn new(raw: &str, paragraph: usize) -> Self {
+        let text = crate::normalize::output_text(raw);
+        let key = crate::normalize::matching_key(&text);
+        Sentence {
+            text,
+            key,
+            paragraph,
+        }
+    }
+}
+
+/// One side of a pair: its language and its sentences in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Document {
+    /// BCP 47 language code, e.g. `en`, `ar`, `zh-Hans`.
+    pub lang: String,
+    pub sentences: Vec<Sentence>,
+}
+
+impl Document {
+    pub fn len(&self) -> usize {
+        self.sentences.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sentences.is_empty()
+    }
+
+    /// Builds a document from sentences given as paragraphs of raw sentence strings.
+    pub fn from_paragraphs<S: AsRef<str>>(lang: &str, paragraphs: &[Vec<S>]) -> Self {
+        let sentences = paragraphs
+            .iter()
+            .enumerate()
+            .flat_map(|(p, sents)| sents.iter().map(move |s| Sentence::new(s.as_ref(), p)))
+            .filter(|s| !s.text.is_empty())
+            .collect();
+        Document {
+            lang: lang.to_string(),
+            sentences,
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! JSON Lines: one object per bead, one-sided beads included by default, for scripts and
+//! review tools. Keys in this order:
+//! `{"src":"…","tgt":"…","src_idx":[0,1],"tgt_idx":[2],"score":0.93,"pair_id":"doc1"}`.
+//! A missing side is `""` with `[]` indices. Indices are 0-based sentence positions within
+//! the pair. `pair_id` is present only when the pair has a non-empty id, so single-document
+//! output stays minimal while a merged file can still be grouped by document.
+
+use std::io::{BufWriter, Write};
+
+use serde::Serialize;
+
+use super::{bead_texts, check_pair, clean_score, keep, ExportOptions, Format, Sink};
+use crate::align::AlignedPair;
+use crate::error::{Error, Result};
+
+#[derive(Serialize)]
+struct Record<'a> {
+    src: &'a str,
+    tgt: &'a str,
+    src_idx: Vec<usize>,
+    tgt_idx: Vec<usize>,
+    score: f64,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pair_id: &'a str,
+}
+
+/// Streams one JSON object per line.
+pub struct JsonlSink<W: Write> {
+    out: BufWriter<W>,
+    one_sided: bool,
+}
+
+impl<W: Write> JsonlSink<W> {
+    pub fn new(out: W, opts: &ExportOptions) -> Self {
+        JsonlSink {
+            out: BufWriter::new(out),
+            one_sided: opts.one_sided_for(Format::Jsonl),
+        }
+    }
+
+    /// Flushes and gives the writer back.
+    pub fn into_inner(self) -> Result<W> {
+        let mut w = self.out.into_inner().map_err(|e| e.into_error())?;
+        w.flush()?;
+        Ok(w)
+    }
+}
+
+impl<W: Write> Sink for JsonlSink<W> {
+    fn write_pair(&mut self, pair: &AlignedPair) -> Result<()> {
+        check_pair(pair)?;
+        for (i, bead) in pair.beads.iter().enumerate() {
+            // Decided on the ranges, not the texts: the indices must cover every sentence.
+            if !keep(self.one_sided, side(&bead.src), side(&bead.tgt)) {
+                continue;
+            }
+            let (src, tgt) = bead_texts(pair, i, bead)?;
+            let record = Record {
+                src: &src,
+                tgt: &tgt,
+                src_idx: bead.src.clone().collect(),
+                tgt_idx: bead.tgt.clone().collect(),
+                score: clean_score(bead.score),
+                pair_id: &pair.id,
+            };
+            serde_json::to_writer(&mut self.out, &record)
+                .map_err(|e| Error::msg(format!("cannot write JSON: {e}")))?;
+            self.out.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>) -> Result<()> {
+        self.into_inner().map(drop)
+    }
+}
+
+/// A stand-in text telling [`keep`] whether a side has sentences.
+pub(crate) fn side(r: &std::ops::Range<usize>) -> &'static str {
+    if r.is_empty() {
+        ""
+    } else {
+        "x"
+    }
+}

@@ -1,0 +1,25 @@
+//! bitalign: turn a document and its translation into a translation memory.
+//!
+//! The modules read as the pipeline: [`input`] (bytes to text and paragraphs) →
+//! [`normalize`] (output text and matching key) → [`segment`] (sentences) → [`align`]
+//! (signals + dynamic programming) → [`filter`] → [`export`]; [`pipeline`] runs them for one
+//! pair, [`batch`] and [`stream`] for a corpus. The library never prints: errors are typed
+//! ([`error`]) and progress goes through [`progress::Progress`].
+
+pub mod align;
+pub mod batch;
+pub mod document;
+pub mod error;
+pub mod eval;
+pub mod export;
+pub mod filter;
+pub mod input;
+pub mod lang;
+pub mod normalize;
+pub mod output;
+pub mod pipeline;
+pub mod progress;
+pub mod segment;
+pub mod stream;
+
+pub use error::{Error, ErrorKind, Result};

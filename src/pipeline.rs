@@ -1,0 +1,218 @@
+//! One document pair through every stage: decode → paragraphs → segment → normalize →
+//! align. The CLI's `align`, and `batch`/`stream` per pair, all go through here.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::align::{self, AlignConfig, AlignedPair};
+use crate::document::{Document, Sentence};
+use crate::error::{Error, Result};
+use crate::input::{self, DecodeOptions};
+use crate::segment::Segmenter;
+
+/// Settings of a pipeline run that affect its output (recorded for `batch --resume`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Options {
+    #[serde(skip)]
+    pub decode: DecodeOptions,
+    /// Input is one sentence per line (blank lines separate paragraphs): no splitting.
+    pub presegmented: bool,
+    /// Language codes; detected from the text when `None`.
+    pub src_lang: Option<String>,
+    pub tgt_lang: Option<String>,
+    /// Sentences longer than this (characters) are cut at spaces into pieces: a 2 MB line
+    /// without punctuation must not become one giant sentence.
+    pub max_sentence_chars: usize,
+    #[serde(skip)]
+    pub align: AlignConfig,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            decode: DecodeOptions::default(),
+            presegmented: false,
+            src_lang: None,
+            tgt_lang: None,
+            max_sentence_chars: 2000,
+            align: AlignConfig::default(),
+        }
+    }
+}
+
+/// What happened while reading one side (for reports and warnings).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SideReport {
+    pub lang: String,
+    /// True when the language was detected rather than given.
+    pub lang_detected: bool,
+    pub encoding: String,
+    pub dropped_controls: usize,
+    pub sentences: usize,
+}
+
+/// Reads, decodes and segments one side. Errors name the file.
+pub fn load_side(
+    path: &Path,
+    lang: Option<&str>,
+    opts: &Options,
+) -> Result<(Document, SideReport)> {
+    let decoded = input::read_file(path, &opts.decode)?;
+    let (doc, mut report) =
+        side_from_text(&decoded.text, lang, opts).map_err(|e| e.with_path(path))?;
+    report.encoding = decoded.encoding.to_string();
+    report.dropped_controls = decoded.dropped_controls;
+    Ok((doc, report))
+}
+
+/// Segments decoded text into a document (language given or detected).
+pub fn side_from_text(
+    text: &str,
+    lang: Option<&str>,
+    opts: &Options,
+) -> Result<(Document, SideReport)> {
+    let (lang, detected) = match lang.filter(|l| !l.is_empty() && *l != "auto") {
+        Some(l) => (l.to_string(), false),
+        None => match crate::lang::detect(text) {
+            Some(l) => (l, true),
+            None => (String::from("und"), true),
+        },
+    };
+    let paragraphs: Vec<Vec<String>> = if opts.presegmented {
+        input::presegmented(text)
+    } else {
+        let seg = Segmenter::new(&lang);
+        input::paragraphs(text)
+            .iter()
+            .map(|p| seg.split(p))
+            .collect()
+    };
+    let doc = document(&lang, &paragraphs, opts.max_sentence_chars);
+    if doc.is_empty() {
+        return Err(Error::new(crate::ErrorKind::Empty));
+    }
+    let report = SideReport {
+        lang,
+        lang_detected: detected,
+        sentences: doc.len(),
+        ..SideReport::default()
+    };
+    Ok((doc, report))
+}
+
+/// Builds a document, cutting over-long sentences into bounded pieces.
+pub fn document(lang: &str, paragraphs: &[Vec<String>], max_chars: usize) -> Document {
+    let sentences = paragraphs
+        .iter()
+        .enumerate()
+        .flat_map(|(p, sents)| {
+            sents
+                .iter()
+                .flat_map(move |s| bounded_pieces(s, max_chars))
+                .map(move |s| Sentence::new(s, p))
+        })
+        .filter(|s| !s.text.is_empty())
+        .collect();
+    Document {
+        lang: lang.to_string(),
+        sentences,
+    }
+}
+
+/// Cuts `text` into pieces of at most `max` characters, at the last space before the limit
+/// when there is one (else mid-word). Nothing is dropped: the pieces concatenate to `text`.
+pub fn bounded_pieces(text: &str, max: usize) -> Vec<&str> {
+    let max = max.max(16);
+    let mut out = Vec::new();
+    let mut rest = text;
+    while rest.chars().count() > max {
+        let cut = rest.char_indices().nth(max).map_or(rest.len(), |(b, _)| b);
+        let head = &rest[..cut];
+        let at = head
+            .rfind(char::is_whitespace)
+            .filter(|&b| b > 0)
+            .map_or(cut, |b| {
+                b + head[b..].chars().next().map_or(1, char::len_utf8)
+            });
+        out.push(&rest[..at]);
+        rest = &rest[at..];
+    }
+    if !rest.trim().is_empty() || out.is_empty() {
+        out.push(rest);
+    }
+    out
+}
+
+/// Aligns two loaded documents into a pair.
+pub fn align_documents(id: &str, src: Document, tgt: Document, cfg: &AlignConfig) -> AlignedPair {
+    let beads = align::align(&src, &tgt, cfg);
+    AlignedPair {
+        id: id.to_string(),
+        src,
+        tgt,
+        beads,
+    }
+}
+
+/// What one aligned file pair reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct PairReport {
+    pub src: SideReport,
+    pub tgt: SideReport,
+    pub beads: usize,
+    pub mean_score: f64,
+}
+
+impl PairReport {
+    pub fn new(pair: &AlignedPair, src: SideReport, tgt: SideReport) -> Self {
+        let n = pair.beads.len().max(1) as f64;
+        PairReport {
+            src,
+            tgt,
+            beads: pair.beads.len(),
+            mean_score: pair.beads.iter().map(|b| b.score).sum::<f64>() / n,
+        }
+    }
+}
+
+/// Reads and aligns two files.
+pub fn align_files(
+    id: &str,
+    src: &Path,
+    tgt: &Path,
+    opts: &Options,
+) -> Result<(AlignedPair, PairReport)> {
+    let (sd, sr) = load_side(src, opts.src_lang.as_deref(), opts)?;
+    let (td, tr) = load_side(tgt, opts.tgt_lang.as_deref(), opts)?;
+    let pair = align_documents(id, sd, td, &opts.align);
+    let report = PairReport::new(&pair, sr, tr);
+    Ok((pair, report))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounded_pieces_cut_long_text_without_losing_characters() {
+        let text = "word ".repeat(1000);
+        let pieces = bounded_pieces(&text, 100);
+        assert!(pieces.len() >= 50);
+        assert!(pieces.iter().all(|p| p.chars().count() <= 100));
+        assert_eq!(pieces.concat(), text);
+    }
+
+    #[test]
+    fn bounded_pieces_cut_mid_word_when_there_is_no_space() {
+        let text = "x".repeat(250);
+        let pieces = bounded_pieces(&text, 100);
+        assert_eq!(pieces.len(), 3);
+        assert_eq!(pieces.concat(), text);
+    }
+
+    #[test]
+    fn short_text_is_one_piece() {
+        assert_eq!(bounded_pieces("hello world", 100), vec!["hello world"]);
+    }
+}
