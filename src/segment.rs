@@ -8,10 +8,14 @@
 //! sentence; scripts without spaces or case (CJK, Devanagari, Ethiopic, Myanmar, Arabic)
 //! break at their own full stops. The Arabic comma `،` and semicolon `؛` are never ends.
 //!
-//! The scanner ([`scan`]) is a single linear pass over the bytes with table look-ups, no
-//! regular expressions, so segmentation stays far faster than alignment. Splitting never
-//! drops or changes a character: the sentences, concatenated, equal the paragraph up to
-//! whitespace.
+//! The scanner (`segment/scan.rs`) is a single linear pass over the bytes with table
+//! look-ups, no regular expressions, so segmentation stays far faster than alignment.
+//! Splitting never drops or changes a character and never panics: the sentences,
+//! concatenated, equal the paragraph up to whitespace.
+//!
+//! Arabic follows the Golden Rules in one more way: a colon before a new clause
+//! (`سؤال وجواب: ماذا حدث`) ends a sentence, so headline-style `label: text` lines split
+//! there; a colon before a quotation or a number does not.
 
 mod chars;
 mod scan;
@@ -269,8 +273,8 @@ mod tests {
         );
         assert_split(
             "zh",
-            "他说：“我很好。”然后走了。",
-            &["他说：“我很好。”", "然后走了。"],
+            "“我很好。”他说。然后走了。",
+            &["“我很好。”他说。", "然后走了。"],
         );
         assert_split(
             "ja",
@@ -450,5 +454,65 @@ mod tests {
                 vec!["E.".to_string()]
             ]
         );
+    }
+
+    #[test]
+    fn list_closing_abbreviation() {
+        assert_split(
+            "pl",
+            "Rozmawiano o gospodarce itd. Spotkanie trwało 2 godz. Następnie wyszli.",
+            &[
+                "Rozmawiano o gospodarce itd.",
+                "Spotkanie trwało 2 godz.",
+                "Następnie wyszli.",
+            ],
+        );
+        assert_split(
+            "de",
+            "Er wohnt in der Hauptstr. 5 in Berlin. Ludwig XIV. war König.",
+            &[
+                "Er wohnt in der Hauptstr. 5 in Berlin.",
+                "Ludwig XIV. war König.",
+            ],
+        );
+    }
+
+    /// Pathological inputs stay linear: each would take minutes if a step rescanned the
+    /// text before or after it.
+    #[test]
+    fn pathological_input_is_linear() {
+        let patterns = [
+            "a.",
+            "a. ",
+            "A. ",
+            ". ",
+            "( ",
+            ") ",
+            "\"",
+            "\" ",
+            "… ",
+            "x.Yz",
+            "1. ",
+            "“a. B” ",
+            "z. B. ",
+            "!?",
+            "。",
+            ".)",
+            "« a. B » ",
+            " . . .",
+            "\u{a0}Dr.\u{3000}",
+            "(a. B) ",
+        ];
+        let start = std::time::Instant::now();
+        for p in patterns {
+            let text = p.repeat(200_000 / p.len());
+            for lang in ["en", "de", "zh", "ar"] {
+                let n = Segmenter::new(lang).split_ranges(&text).len();
+                assert!(n <= text.len());
+            }
+        }
+        let long_word = format!("{}. Next", "w".repeat(500_000));
+        assert_eq!(split("en", &long_word).len(), 2);
+        assert!(start.elapsed().as_secs() < 60, "took {:?}", start.elapsed());
     }
 }

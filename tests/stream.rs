@@ -262,18 +262,20 @@ fn spark_example_pipes_a_corpus_through_stream() {
         eprintln!("skipped: {} not found", script.display());
         return;
     }
-    let has_pyspark = Command::new("python3")
+    // A Python with pyspark can be named (e.g. a virtualenv's), else `python3` is tried.
+    let python = std::env::var("BITALIGN_SPARK_PYTHON").unwrap_or_else(|_| "python3".into());
+    let has_pyspark = Command::new(&python)
         .args(["-c", "import pyspark"])
         .output()
         .map(|o| o.status.success())
         .unwrap_or(false);
     if !has_pyspark {
-        eprintln!("skipped: python3 cannot import pyspark");
+        eprintln!("skipped: {python} cannot import pyspark (set BITALIGN_SPARK_PYTHON)");
         return;
     }
     let out = tempfile::tempdir().unwrap();
     let parquet = out.path().join("beads.parquet");
-    let o = Command::new("python3")
+    let o = Command::new(&python)
         .arg(&script)
         .arg("--bitalign")
         .arg(BIN)

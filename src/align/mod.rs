@@ -114,6 +114,9 @@ impl Default for AlignConfig {
 struct Scorer<'a> {
     src_pre: Vec<usize>,
     tgt_pre: Vec<usize>,
+    /// Prefix counts of paragraph starts, to count the paragraph breaks inside a bead.
+    src_para: Vec<usize>,
+    tgt_para: Vec<usize>,
     priors: Priors,
     length: LengthModel,
     gale_church: Option<GaleChurch>,
@@ -148,9 +151,18 @@ impl<'a> Scorer<'a> {
             };
             Anchors::from_keys(&side(src), &side(tgt))
         });
+        let starts = |d: &Document| -> Vec<usize> {
+            (0..d.len())
+                .map(|k| {
+                    usize::from(k > 0 && d.sentences[k].paragraph != d.sentences[k - 1].paragraph)
+                })
+                .collect()
+        };
         Scorer {
             src_pre: prefix(&sl),
             tgt_pre: prefix(&tl),
+            src_para: prefix(&starts(src)),
+            tgt_para: prefix(&starts(tgt)),
             priors: if cfg.gale_church {
                 Priors::gale_church()
             } else {
@@ -177,6 +189,14 @@ impl<'a> Scorer<'a> {
         };
         if let Some(a) = &self.anchors {
             v += a.llr(i..i + s.di, j..j + s.dj);
+            // A paragraph break inside one side of a bead but not the other: translators
+            // keep paragraphs, so such a bead is unlikely.
+            let inside = |pre: &[usize], a: usize, d: usize| pre[a + d] - pre[a + 1];
+            let (bs, bt) = (
+                inside(&self.src_para, i, s.di),
+                inside(&self.tgt_para, j, s.dj),
+            );
+            v -= PARAGRAPH_BREAK_COST * bs.abs_diff(bt) as f64;
         }
         v
     }
@@ -281,6 +301,9 @@ fn prefix(lengths: &[usize]) -> Vec<usize> {
     }
     out
 }
+
+/// Log cost of each paragraph break inside one side of a bead that the other side lacks.
+const PARAGRAPH_BREAK_COST: f64 = 5.0;
 
 /// How many times the pair's parameters are re-learned from the current best path.
 const REFITS: usize = 2;

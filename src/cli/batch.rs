@@ -149,8 +149,8 @@ impl Progress for Bar {
         let total = self.sentences.fetch_add(sentences, Ordering::Relaxed) + sentences;
         if let Some(bar) = &self.bar {
             let secs = self.started.elapsed().as_secs_f64().max(1e-3);
-            bar.set_message(format!("{:.0} sentences/s", total as f64 / secs));
             bar.inc(1);
+            bar.set_message(format!("{:.0} sentences/s", total as f64 / secs));
         }
     }
 

@@ -15,6 +15,8 @@ Input, one pair per line:
 (each side as raw text `src`/`tgt` or pre-split sentences `src_sents`/`tgt_sents`).
 Output, per pair: {\"type\":\"bead\",\"pair_id\",\"src\",\"tgt\",\"src_idx\",\"tgt_idx\",\"score\"}
 records, then {\"type\":\"doc\",\"pair_id\",\"status\":\"ok\"|\"error\",\"error\",\"n_beads\",\"line\"}.
+--src-lang/--tgt-lang only fill in lines without src_lang/tgt_lang; --presegmented applies
+to raw src/tgt texts; --encoding does not apply (JSON Lines are UTF-8) and is refused.
 A bad line gives an error doc record and the stream goes on; the exit status is 0 unless
 reading or writing fails, so a cluster task does not fail on one bad row.";
 

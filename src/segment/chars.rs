@@ -183,12 +183,6 @@ pub(crate) fn is_mark(c: char) -> bool {
     }
 }
 
-/// Hiragana: in Japanese a particle after a closing quote (`」と`) continues the sentence.
-#[inline]
-pub(crate) fn is_hiragana(c: char) -> bool {
-    ('\u{3041}'..='\u{309F}').contains(&c)
-}
-
 /// Ideographs, kana and Hangul: text that needs no space after its full stop.
 #[inline]
 pub(crate) fn is_cjk(c: char) -> bool {

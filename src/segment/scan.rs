@@ -9,7 +9,7 @@
 //! `《摔跤吧！爸爸》`), breaks found inside it are withdrawn.
 
 use super::chars::{
-    case_of, continues_sentence, is_closer, is_dash_or_bullet, is_format, is_hiragana, is_mark,
+    case_of, continues_sentence, is_cjk, is_closer, is_dash_or_bullet, is_format, is_mark,
     is_opener, is_roman, letter_count, terminator, Case, Term,
 };
 use super::tables::{self, Abbr, Tables};
@@ -79,7 +79,6 @@ impl Profile {
                     | "fo"
                     | "cs"
                     | "sk"
-                    | "pl"
                     | "sl"
                     | "hr"
                     | "sr"
@@ -310,6 +309,24 @@ fn is_marker(core: &str) -> bool {
         || (core.len() <= 4 && is_roman(core))
 }
 
+/// Room for a multi-piece abbreviation key (`s.r.o`) built without allocating.
+const KEY_BUF: usize = 32;
+
+/// `parts` joined by `.` in `buf`, or `None` when they do not fit.
+fn join_key<'b>(buf: &'b mut [u8; KEY_BUF], parts: &[&str]) -> Option<&'b str> {
+    let mut len = 0;
+    for (k, part) in parts.iter().enumerate() {
+        if k > 0 {
+            *buf.get_mut(len)? = b'.';
+            len += 1;
+        }
+        buf.get_mut(len..len + part.len())?
+            .copy_from_slice(part.as_bytes());
+        len += part.len();
+    }
+    std::str::from_utf8(&buf[..len]).ok()
+}
+
 fn all_lower(s: &str) -> bool {
     s.chars().all(|c| is_mark(c) || case_of(c) == Case::Lower)
 }
@@ -507,6 +524,12 @@ impl<'a> Scanner<'a> {
                 continue;
             }
             if is_closer(c) {
+                // A mark that can open as well as close (`“` opens in English and Chinese,
+                // closes in German) opens the next sentence when a word follows at once.
+                let both = is_opener(c);
+                if both && char_at(text, j + c.len_utf8()).is_some_and(char::is_alphanumeric) {
+                    break;
+                }
                 r.closers = true;
                 self.quote_char(c, j);
                 j += c.len_utf8();
@@ -667,9 +690,13 @@ impl<'a> Scanner<'a> {
             Some(Abbr::Number) if nx.kind == NextKind::Digit => false,
             Some(Abbr::Number) => self.ordinary(w, nx),
             Some(Abbr::MayEnd) => self.opens_sentence(nx),
+            Some(Abbr::ListEnd) => nx.kind == NextKind::Upper && !nx.word_dot,
             None => {
                 if self.compound_after(w, nx) {
                     false
+                } else if self.unit_after_number(w) {
+                    // `14 h.`, `5 m.`: a unit symbol, not an initial.
+                    self.ordinary(w, nx)
                 } else if self.implied_abbreviation(w.core) {
                     self.opens_sentence(nx)
                 } else {
@@ -695,6 +722,16 @@ impl<'a> Scanner<'a> {
         self.p.ordinal_dot
             && ((core.len() <= 3 && !core.is_empty() && core.bytes().all(|b| b.is_ascii_digit()))
                 || is_roman(core))
+    }
+
+    /// A single lower-case letter right after a number (`14 h`, `5 m`).
+    fn unit_after_number(&self, w: &Word) -> bool {
+        if !(letter_count(w.core) == Some(1) && all_lower(w.core)) {
+            return false;
+        }
+        let before = self.text[..w.token_start].trim_end_matches([' ', '\u{a0}', '\u{202f}']);
+        before.len() + 4 >= w.token_start
+            && before.chars().next_back().is_some_and(|c| c.is_numeric())
     }
 
     /// After an abbreviation: the sentence ends only if the next word usually opens one.
@@ -730,16 +767,24 @@ impl<'a> Scanner<'a> {
         if w.core.len() > 8 || w.core.is_empty() {
             return None;
         }
+        // Cheap test first: a period one or two spaces before the word.
+        let b = self.text.as_bytes();
+        let s = w.token_start;
+        let dot_near = (s >= 2 && b[s - 2] == b'.') || (s >= 3 && b[s - 3] == b'.');
+        if !dot_near {
+            return None;
+        }
         let prev = self.piece_before(w.token_start)?;
-        let key2 = format!("{}.{}", prev.1, w.core);
         let t = self.p.tables;
+        let mut buf = [0u8; KEY_BUF];
         if let Some(prev2) = self.piece_before(prev.0) {
-            let key3 = format!("{}.{}", prev2.1, key2);
-            if let Some(k) = t.lookup(&key3) {
+            if let Some(k) =
+                join_key(&mut buf, &[prev2.1, prev.1, w.core]).and_then(|key| t.lookup(key))
+            {
                 return Some(k);
             }
         }
-        t.lookup(&key2)
+        join_key(&mut buf, &[prev.1, w.core]).and_then(|key| t.lookup(key))
     }
 
     /// The short token ending with a period just before `start` (one space apart):
@@ -772,8 +817,9 @@ impl<'a> Scanner<'a> {
         if !nx.word_dot || nx.word.is_empty() || w.core.len() > 8 || nx.word.len() > 8 {
             return false;
         }
-        let key = format!("{}.{}", w.core, nx.word);
-        self.p.tables.is_entry_or_prefix(&key)
+        let mut buf = [0u8; KEY_BUF];
+        join_key(&mut buf, &[w.core, nx.word])
+            .is_some_and(|key| self.p.tables.is_entry_or_prefix(key))
     }
 
     /// The word before the terminator at `i`.
@@ -782,6 +828,7 @@ impl<'a> Scanner<'a> {
         let bytes = text.as_bytes();
         let mut start = i;
         let mut long = false;
+        let mut plain = true;
         // ASCII fast path; any other byte hands over to the char-wise loop.
         while start > 0 && bytes[start - 1].is_ascii() && !bytes[start - 1].is_ascii_whitespace() {
             if i - start >= WORD_WINDOW {
@@ -789,6 +836,19 @@ impl<'a> Scanner<'a> {
                 break;
             }
             start -= 1;
+            plain &= bytes[start].is_ascii_alphanumeric();
+        }
+        let boundary = start == 0 || bytes[start - 1].is_ascii_whitespace();
+        if plain && boundary && !long {
+            // Letters and digits only: the token is the word, nothing to strip.
+            return Word {
+                token_start: start,
+                core: &text[start..i],
+                detached: start == i,
+                closer_before: false,
+                long: false,
+                url: false,
+            };
         }
         if !long && start > 0 && !bytes[start - 1].is_ascii() {
             for (k, c) in text[..start].char_indices().rev() {
@@ -949,11 +1009,13 @@ impl<'a> Scanner<'a> {
     /// A terminator run directly followed by a non-space character.
     fn in_token(&mut self, i: usize, r: &Run, next: char) {
         let text = self.text;
-        let cjk_before = char_before(text, i).is_some_and(super::chars::is_cjk);
+        let cjk_before = char_before(text, i).is_some_and(is_cjk);
         if r.nospace || (r.strong && cjk_before) {
             // `。彼は`, `፧መልካም`: no space needed; but `。」と` continues in Japanese, and
             // `？、` or `!,` is punctuation inside the sentence.
-            if continues_sentence(next) || (r.closers && is_hiragana(next)) {
+            // After a closing quote, text that follows at once is the attribution or the
+            // rest of the sentence (`“…。”他说。`, `「…。」と述べた`), as in the translation.
+            if continues_sentence(next) || (r.closers && is_cjk(next)) {
                 return;
             }
             self.push_break(r.end);
@@ -962,11 +1024,23 @@ impl<'a> Scanner<'a> {
         // `жағдайы.XVIII ғасыр`: a missing space after a period before a capitalised word.
         if r.dots == 1 && r.ellipses == 0 && !r.closers && !r.strong && case_of(next) == Case::Upper
         {
-            let w = self.word_before(i);
-            if w.url || w.long || w.closer_before || self.p.tables.lookup(w.core).is_some() {
-                return;
+            // The word before: only lower-case letters back to a space (checked char by
+            // char, so a long token without spaces costs no more than its last word).
+            let mut start = i;
+            for (k, c) in text[..i].char_indices().rev() {
+                if case_of(c) == Case::Lower || is_mark(c) {
+                    start = k;
+                    if i - k > WORD_WINDOW {
+                        return;
+                    }
+                } else if c.is_whitespace() || is_opener(c) {
+                    break;
+                } else {
+                    return;
+                }
             }
-            if !(matches!(letter_count(w.core), Some(3..)) && all_lower(w.core)) {
+            let core = &text[start..i];
+            if !matches!(letter_count(core), Some(3..)) || self.p.tables.lookup(core).is_some() {
                 return;
             }
             // The next word: at least two letters, no more periods, slashes or `@` in

@@ -47,8 +47,11 @@ type Build = BuildHasherDefault<WordHasher>;
 pub(crate) enum Abbr {
     /// Never ends a sentence (`Dr.`, `e.g.`).
     Title,
-    /// Ends a sentence only before a usual sentence opener (`etc.`, `Inc.`, `U.S.`).
+    /// Ends a sentence only before a usual sentence opener (`Inc.`, `U.S.`, `usw.`).
     MayEnd,
+    /// Closes a list or an amount (`etc.`, `itd.`, `kr.`): ends a sentence before any
+    /// capitalised word.
+    ListEnd,
     /// An abbreviation only before a number (`No. 5`).
     Number,
 }
@@ -206,11 +209,12 @@ impl Tables {
             let line = line.split('#').next().unwrap_or("").trim();
             match line {
                 "" => continue,
-                "[title]" | "[may-end]" | "[number]" => {
+                "[title]" | "[may-end]" | "[list-end]" | "[number]" => {
                     kind_is_suffix = false;
                     kind = match line {
                         "[title]" => Abbr::Title,
                         "[may-end]" => Abbr::MayEnd,
+                        "[list-end]" => Abbr::ListEnd,
                         _ => Abbr::Number,
                     };
                 }
@@ -249,7 +253,7 @@ impl Tables {
                 if !rest.chars().any(char::is_uppercase) {
                     variants.push((raised, kind));
                 }
-            } else if first.is_uppercase() && kind != Abbr::MayEnd {
+            } else if first.is_uppercase() && matches!(kind, Abbr::Title | Abbr::Number) {
                 let lowered: String = first.to_lowercase().chain(rest.chars()).collect();
                 variants.push((lowered, kind));
             }
@@ -329,10 +333,11 @@ mod tests {
     fn lookup_classes_and_case_fallback() {
         let en = for_lang("en");
         assert_eq!(en.lookup("Dr"), Some(Abbr::Title));
-        assert_eq!(en.lookup("etc"), Some(Abbr::MayEnd));
+        assert_eq!(en.lookup("etc"), Some(Abbr::ListEnd));
+        assert_eq!(en.lookup("Inc"), Some(Abbr::MayEnd));
         assert_eq!(en.lookup("No"), Some(Abbr::Number));
         assert_eq!(en.lookup("rs"), Some(Abbr::Number));
-        assert_eq!(en.lookup("Etc"), Some(Abbr::MayEnd));
+        assert_eq!(en.lookup("Etc"), Some(Abbr::ListEnd));
         assert_eq!(en.lookup("house"), None);
         let de = for_lang("de");
         assert_eq!(de.lookup("z.B"), Some(Abbr::Title));
