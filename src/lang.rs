@@ -13,7 +13,7 @@ use whatlang::{Lang, Script};
 /// `el`, Armenian → `hy`, Georgian → `ka`, Thai → `th`...) decide on their own, even for
 /// short texts where whatlang's trigram statistics are not yet reliable.
 pub fn detect(text: &str) -> Option<String> {
-    let info = whatlang::detect(text)?;
+    let info = whatlang::detect(sample(text))?;
     if let Some(code) = single_language_script(info.script()) {
         return Some(code.to_string());
     }
@@ -21,6 +21,22 @@ pub fn detect(text: &str) -> Option<String> {
         return None;
     }
     Some(bcp47(info.lang()).to_string())
+}
+
+/// Bytes of text examined: trigram statistics settle long before this, and whole books
+/// would otherwise cost a pass of their own.
+const SAMPLE_BYTES: usize = 16 * 1024;
+
+/// The first [`SAMPLE_BYTES`] of `text`, cut at a character boundary.
+fn sample(text: &str) -> &str {
+    if text.len() <= SAMPLE_BYTES {
+        return text;
+    }
+    let mut end = SAMPLE_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// Languages that a script alone identifies.
@@ -139,6 +155,15 @@ mod tests {
         assert_eq!(detect(ar).as_deref(), Some("ar"));
         assert_eq!(detect("これはペンです。").as_deref(), Some("ja"));
         assert_eq!(detect("Καλημέρα").as_deref(), Some("el"));
+    }
+
+    #[test]
+    fn long_text_is_sampled_at_a_char_boundary() {
+        let text = "é".repeat(20_000);
+        assert!(sample(&text).len() <= SAMPLE_BYTES);
+        let ar =
+            "ذكر الجنرال بان قيادة التحالف في العراق تنظر الان في كيفية تحويل علاقتها ".repeat(500);
+        assert_eq!(detect(&ar).as_deref(), Some("ar"));
     }
 
     #[test]

@@ -57,7 +57,7 @@ pub(crate) enum Abbr {
 }
 
 /// The tables of one language (its own entries merged over the common ones).
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(crate) struct Tables {
     /// Entries, plus their case variants (see [`Tables::lookup`]) resolved at load time.
     abbr: HashMap<String, Abbr, Build>,
@@ -186,6 +186,16 @@ pub(crate) fn for_lang(code: &str) -> &'static Tables {
         other => other,
     };
     by_lang.get(code).unwrap_or(generic)
+}
+
+/// Sizes only: a `Segmenter`'s debug output should not list hundreds of entries.
+impl std::fmt::Debug for Tables {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tables")
+            .field("abbreviations", &self.abbr.len())
+            .field("starters", &self.starters.len())
+            .finish()
+    }
 }
 
 impl Tables {
