@@ -44,6 +44,11 @@ impl Document {
         self.sentences.is_empty()
     }
 
+    /// True when sentence `k` opens a paragraph other than the first (a soft anchor).
+    pub fn starts_paragraph(&self, k: usize) -> bool {
+        k > 0 && self.sentences[k].paragraph != self.sentences[k - 1].paragraph
+    }
+
     /// Builds a document from sentences given as paragraphs of raw sentence strings.
     pub fn from_paragraphs<S: AsRef<str>>(lang: &str, paragraphs: &[Vec<S>]) -> Self {
         let sentences = paragraphs

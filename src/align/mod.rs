@@ -141,21 +141,14 @@ impl<'a> Scorer<'a> {
                 d.sentences
                     .iter()
                     .enumerate()
-                    .map(|(k, s)| {
-                        (
-                            s.key.as_str(),
-                            k > 0 && s.paragraph != d.sentences[k - 1].paragraph,
-                        )
-                    })
+                    .map(|(k, s)| (s.key.as_str(), d.starts_paragraph(k)))
                     .collect()
             };
             Anchors::from_keys(&side(src), &side(tgt))
         });
         let starts = |d: &Document| -> Vec<usize> {
             (0..d.len())
-                .map(|k| {
-                    usize::from(k > 0 && d.sentences[k].paragraph != d.sentences[k - 1].paragraph)
-                })
+                .map(|k| usize::from(d.starts_paragraph(k)))
                 .collect()
         };
         Scorer {
@@ -240,7 +233,7 @@ impl<'a> Scorer<'a> {
                 .iter()
                 .enumerate()
                 .map(|(k, s)| {
-                    let para = k > 0 && s.paragraph != d.sentences[k - 1].paragraph;
+                    let para = d.starts_paragraph(k);
                     let mut f = anchors::extract(&s.key, para);
                     f.extend(lex.features(&s.key, source));
                     f
