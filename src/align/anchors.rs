@@ -51,11 +51,52 @@ pub struct Anchors {
     /// other side: precomputed because beads are scored millions of times.
     w_fwd: Vec<Weights>,
     w_bwd: Vec<Weights>,
-    /// Per sentence, the summed miss costs of its features for 1..=4 sentences opposite: a
-    /// bead's score is these sums plus a correction for the features that do match.
-    miss_src: Vec<[f32; 4]>,
-    miss_tgt: Vec<[f32; 4]>,
+    /// Prefix sums over sentences of the summed miss costs of their features, for 1..=4
+    /// sentences opposite: a bead's score is a range of these plus a correction for the
+    /// features that do match.
+    miss_src: Vec<[f64; 4]>,
+    miss_tgt: Vec<[f64; 4]>,
+    /// The sorted multiset union of the bags of `d` consecutive sentences from each position
+    /// (`d = 1..=4`), built once: scoring a bead is then one merge of two short sorted lists.
+    runs_src: Runs,
+    runs_tgt: Runs,
 }
+
+/// Sorted feature multisets of every run of 1..=4 consecutive sentences, in one flat array.
+#[derive(Debug, Clone, Default)]
+struct Runs {
+    /// `span[4 * i + d - 1]` is the range in `data` of the run of `d` sentences from `i`.
+    span: Vec<(u32, u32)>,
+    data: Vec<u32>,
+}
+
+impl Runs {
+    fn new(bags: &[Bag]) -> Self {
+        let mut runs = Runs::default();
+        let mut merged = Vec::new();
+        for i in 0..bags.len() {
+            for d in 1..=RUN {
+                merged.clear();
+                if i + d <= bags.len() {
+                    merged.extend(bags[i..i + d].iter().flatten().copied());
+                    merged.sort_unstable();
+                }
+                let start = runs.data.len() as u32;
+                runs.data.extend_from_slice(&merged);
+                runs.span.push((start, runs.data.len() as u32));
+            }
+        }
+        runs
+    }
+
+    fn get(&self, i: usize, d: usize) -> &[u32] {
+        let (a, b) = self.span[RUN * i + d - 1];
+        &self.data[a as usize..b as usize]
+    }
+}
+
+/// Longest run of sentences a bead side can hold (beads beyond are merged from runs).
+const RUN: usize = 4;
 
 #[derive(Debug, Clone, Copy, Default)]
 struct Weights {
@@ -73,12 +114,6 @@ impl Weights {
         }
         w
     }
-}
-
-thread_local! {
-    /// Per-feature counts for matching a bead's two multisets without sorting or allocating
-    /// in the hot loop; always left all-zero between calls.
-    static COUNTS: std::cell::RefCell<Vec<u16>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 impl Anchors {
@@ -130,8 +165,12 @@ impl Anchors {
             w_bwd: Vec::new(),
             miss_src: Vec::new(),
             miss_tgt: Vec::new(),
+            runs_src: Runs::default(),
+            runs_tgt: Runs::default(),
         };
         a.prune();
+        a.runs_src = Runs::new(&a.src);
+        a.runs_tgt = Runs::new(&a.tgt);
         a.reweight();
         a
     }
@@ -144,18 +183,19 @@ impl Anchors {
         self.w_bwd = (0..class.len())
             .map(|f| Weights::new(self.surv_bwd[class[f] as usize], self.q_src[f]))
             .collect();
-        let sums = |bags: &[Bag], w: &[Weights]| -> Vec<[f32; 4]> {
-            bags.iter()
-                .map(|bag| {
-                    let mut acc = [0.0f32; 4];
-                    for &f in bag {
-                        for (n, a) in acc.iter_mut().enumerate() {
-                            *a += w[f as usize].miss[n];
-                        }
+        let sums = |bags: &[Bag], w: &[Weights]| -> Vec<[f64; 4]> {
+            let mut pre = Vec::with_capacity(bags.len() + 1);
+            let mut acc = [0.0f64; 4];
+            pre.push(acc);
+            for bag in bags {
+                for &f in bag {
+                    for (n, a) in acc.iter_mut().enumerate() {
+                        *a += w[f as usize].miss[n] as f64;
                     }
-                    acc
-                })
-                .collect()
+                }
+                pre.push(acc);
+            }
+            pre
         };
         self.miss_src = sums(&self.src, &self.w_fwd);
         self.miss_tgt = sums(&self.tgt, &self.w_bwd);
@@ -216,43 +256,49 @@ impl Anchors {
             return 0.0;
         }
         let (fi, fj) = (nj.min(4) - 1, ni.min(4) - 1);
-        let mut total: f32 = self.miss_src[src.clone()]
-            .iter()
-            .map(|m| m[fi])
-            .sum::<f32>()
-            + self.miss_tgt[tgt.clone()]
-                .iter()
-                .map(|m| m[fj])
-                .sum::<f32>();
-        // Each target occurrence of a feature consumes one source occurrence: the matched
-        // count of a feature is min(source count, target count), as multisets.
-        COUNTS.with(|cell| {
-            let mut counts = cell.borrow_mut();
-            if counts.len() < self.class.len() {
-                counts.resize(self.class.len(), 0);
-            }
-            for bag in &self.src[src.clone()] {
-                for &f in bag {
-                    counts[f as usize] = counts[f as usize].saturating_add(1);
-                }
-            }
-            for bag in &self.tgt[tgt] {
-                for &f in bag {
-                    let c = &mut counts[f as usize];
-                    if *c > 0 {
-                        *c -= 1;
-                        let (wf, wb) = (&self.w_fwd[f as usize], &self.w_bwd[f as usize]);
-                        total += wf.hit[fi] + wb.hit[fj] - wf.miss[fi] - wb.miss[fj];
+        let miss = |pre: &[[f64; 4]], r: &std::ops::Range<usize>, f: usize| {
+            pre[r.end][f] - pre[r.start][f]
+        };
+        let mut total = miss(&self.miss_src, &src, fi) + miss(&self.miss_tgt, &tgt, fj);
+        // The matched count of a feature is min(source count, target count), as multisets:
+        // one merge of the two sorted runs.
+        let mut hit = 0.0f32;
+        if ni <= RUN && nj <= RUN {
+            let (a, b) = (
+                self.runs_src.get(src.start, ni),
+                self.runs_tgt.get(tgt.start, nj),
+            );
+            if !a.is_empty() && !b.is_empty() {
+                let (mut x, mut y) = (0, 0);
+                while x < a.len() && y < b.len() {
+                    match a[x].cmp(&b[y]) {
+                        std::cmp::Ordering::Less => x += 1,
+                        std::cmp::Ordering::Greater => y += 1,
+                        std::cmp::Ordering::Equal => {
+                            hit += self.gain(a[x], fi, fj);
+                            x += 1;
+                            y += 1;
+                        }
                     }
                 }
             }
-            for bag in &self.src[src] {
-                for &f in bag {
-                    counts[f as usize] = 0;
-                }
-            }
-        });
-        0.5 * total as f64
+        } else {
+            let (mut sb, mut tb) = (Vec::new(), Vec::new());
+            merge_into(&self.src, src, &mut sb);
+            merge_into(&self.tgt, tgt, &mut tb);
+            for_each_group(&sb, &tb, |f, a, b| {
+                hit += a.min(b) as f32 * self.gain(f, fi, fj);
+            });
+        }
+        total += hit as f64;
+        0.5 * total
+    }
+
+    /// What a matched occurrence of feature `f` adds over the miss it was counted as.
+    #[inline]
+    fn gain(&self, f: u32, fi: usize, fj: usize) -> f32 {
+        let (wf, wb) = (&self.w_fwd[f as usize], &self.w_bwd[f as usize]);
+        wf.hit[fi] + wb.hit[fj] - wf.miss[fi] - wb.miss[fj]
     }
 }
 

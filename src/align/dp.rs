@@ -34,7 +34,7 @@ impl Band {
     }
 }
 
-/// A lattice of scores laid out row by row over a band.
+/// Values over every cell of a band, row by row.
 struct Grid<'a, T> {
     band: &'a Band,
     offset: Vec<usize>,
@@ -43,6 +43,11 @@ struct Grid<'a, T> {
 
 impl<'a, T: Copy> Grid<'a, T> {
     fn new(band: &'a Band, fill: T) -> Self {
+        Self::with_data(band, |total| vec![fill; total])
+    }
+
+    /// A grid over `band` whose storage `data(cells)` makes.
+    fn with_data(band: &'a Band, data: impl FnOnce(usize) -> Vec<T>) -> Self {
         let mut offset = Vec::with_capacity(band.rows());
         let mut total = 0;
         for (l, h) in band.lo.iter().zip(&band.hi) {
@@ -52,51 +57,124 @@ impl<'a, T: Copy> Grid<'a, T> {
         Grid {
             band,
             offset,
-            data: vec![fill; total],
+            data: data(total),
         }
     }
 
+    #[inline]
     fn idx(&self, i: usize, j: usize) -> usize {
         self.offset[i] + (j - self.band.lo[i])
     }
 
-    fn get(&self, i: usize, j: usize) -> Option<T> {
-        self.band.contains(i, j).then(|| self.data[self.idx(i, j)])
+    #[inline]
+    fn get(&self, i: usize, j: usize) -> T {
+        self.data[self.idx(i, j)]
     }
 
+    #[inline]
     fn set(&mut self, i: usize, j: usize, v: T) {
         let k = self.idx(i, j);
         self.data[k] = v;
     }
 }
 
-/// The log score of every bead the band allows, computed once per model (in parallel over
-/// rows) and read by Viterbi and forward–backward alike.
-pub struct ScoreTable<'a> {
+/// The rows `i..i + depth` of a band, for sweeps that only look a bead ahead (or behind):
+/// memory stays proportional to the band's width, not its length.
+struct Ring<'a> {
     band: &'a Band,
-    shapes: &'a [Shape],
-    offset: Vec<usize>,
-    /// `data[(offset[i] + j - lo[i]) * shapes + k]`: bead of shape `k` starting at `(i, j)`.
-    data: Vec<f32>,
+    rows: Vec<Vec<f64>>,
 }
 
-impl<'a> ScoreTable<'a> {
-    pub fn build<F>(band: &'a Band, shapes: &'a [Shape], score: F) -> Self
-    where
-        F: Fn(usize, usize, Shape) -> f64 + Sync,
-    {
+impl<'a> Ring<'a> {
+    fn new(band: &'a Band, depth: usize) -> Self {
+        Ring {
+            band,
+            rows: vec![Vec::new(); depth],
+        }
+    }
+
+    /// Makes row `i` current (all −∞), replacing the row `depth` away.
+    fn init(&mut self, i: usize) {
+        let depth = self.rows.len();
+        let row = &mut self.rows[i % depth];
+        row.clear();
+        row.resize(self.band.hi[i] + 1 - self.band.lo[i], f64::NEG_INFINITY);
+    }
+
+    #[inline]
+    fn get(&self, i: usize, j: usize) -> f64 {
+        self.rows[i % self.rows.len()][j - self.band.lo[i]]
+    }
+
+    #[inline]
+    fn slot(&mut self, i: usize, j: usize) -> &mut f64 {
+        let depth = self.rows.len();
+        &mut self.rows[i % depth][j - self.band.lo[i]]
+    }
+}
+
+/// Rows of bead scores computed at once, in parallel, then consumed by a sweep and dropped.
+const CHUNK_ROWS: usize = 256;
+
+/// Bead scores of a run of start rows: `rows[i - first][(j - lo[i]) * shapes + k]`, with −∞
+/// for beads that would end outside the band.
+struct Chunk {
+    first: usize,
+    rows: Vec<Vec<f32>>,
+}
+
+/// The search space of one pass: a band, the bead shapes, and `score(i, j, k)`, the log score
+/// of the bead of shape `k` covering source `i..i+di` and target `j..j+dj` (−∞ forbids it).
+/// Scores are never stored for the whole band: each sweep computes them a chunk of rows at a
+/// time, so memory is one byte per cell (the back pointers) plus, on the final pass, the
+/// forward sums.
+pub struct Lattice<'a, F> {
+    pub band: &'a Band,
+    pub shapes: &'a [Shape],
+    pub score: F,
+}
+
+/// What one forward sweep found.
+pub struct Sweep {
+    /// The best path, or `None` when the band holds no complete path.
+    pub path: Option<Vec<Step>>,
+    /// Log sum over all paths reaching each cell, when asked for (for posteriors).
+    pub forward: Option<Forward>,
+}
+
+/// Forward log sums of every cell of the band a sweep ran over.
+pub struct Forward(Vec<f64>);
+
+impl<'a, F> Lattice<'a, F>
+where
+    F: Fn(usize, usize, usize) -> f64 + Sync,
+{
+    fn n(&self) -> usize {
+        self.band.rows() - 1
+    }
+
+    fn m(&self) -> usize {
+        self.band.hi.last().copied().unwrap_or(0)
+    }
+
+    fn depth(&self) -> usize {
+        self.shapes.iter().map(|s| s.di).max().unwrap_or(0) + 1
+    }
+
+    fn chunk(&self, rows: std::ops::Range<usize>) -> Chunk {
         use rayon::prelude::*;
-        let n = band.rows() - 1;
-        let m = band.hi.last().copied().unwrap_or(0);
-        let rows: Vec<Vec<f32>> = (0..=n)
+        let (band, shapes, n, m) = (self.band, self.shapes, self.n(), self.m());
+        let first = rows.start;
+        let rows = rows
             .into_par_iter()
             .map(|i| {
                 let mut row = Vec::with_capacity((band.hi[i] + 1 - band.lo[i]) * shapes.len());
                 for j in band.lo[i]..=band.hi[i] {
-                    for s in shapes {
-                        let ends = (i + s.di, j + s.dj);
-                        let v = if ends.0 <= n && ends.1 <= m && band.contains(ends.0, ends.1) {
-                            score(i, j, *s) as f32
+                    for (k, s) in shapes.iter().enumerate() {
+                        let (ei, ej) = (i + s.di, j + s.dj);
+                        let inside = ei <= n && ej <= m && band.contains(ei, ej);
+                        let v = if inside {
+                            (self.score)(i, j, k) as f32
                         } else {
                             f32::NEG_INFINITY
                         };
@@ -106,24 +184,146 @@ impl<'a> ScoreTable<'a> {
                 row
             })
             .collect();
-        let mut offset = Vec::with_capacity(rows.len());
-        let mut data = Vec::with_capacity(rows.iter().map(Vec::len).sum());
-        for r in rows {
-            offset.push(data.len() / shapes.len().max(1));
-            data.extend(r);
+        Chunk { first, rows }
+    }
+
+    /// The stored (single-precision) score of one bead, as the sweeps see it.
+    fn bead(&self, i: usize, j: usize, k: usize) -> f64 {
+        (self.score)(i, j, k) as f32 as f64
+    }
+
+    /// Viterbi over the band, pushing each cell's best score to the cells its beads reach;
+    /// with `temperature`, also the forward log sums (bead scores divided by it).
+    pub fn sweep(&self, temperature: Option<f64>) -> Sweep {
+        let (band, ns, n, m) = (self.band, self.shapes.len(), self.n(), self.m());
+        let depth = self.depth();
+        let t = temperature.unwrap_or(1.0).max(1e-6);
+        let mut best = Ring::new(band, depth);
+        let mut back: Grid<u8> = Grid::new(band, u8::MAX);
+        let mut forward = temperature.map(|_| Grid::new(band, f64::NEG_INFINITY));
+        for i in 0..depth.min(n + 1) {
+            best.init(i);
         }
-        ScoreTable {
-            band,
-            shapes,
-            offset,
-            data,
+        if band.lo[0] > 0 || m < band.lo[n] {
+            return Sweep {
+                path: None,
+                forward: None,
+            };
+        }
+        *best.slot(0, 0) = 0.0;
+        if let Some(f) = &mut forward {
+            f.set(0, 0, 0.0);
+        }
+        for start in (0..=n).step_by(CHUNK_ROWS) {
+            let chunk = self.chunk(start..(start + CHUNK_ROWS).min(n + 1));
+            for (r, row) in chunk.rows.iter().enumerate() {
+                let i = chunk.first + r;
+                for (c, j) in (band.lo[i]..=band.hi[i]).enumerate() {
+                    let b = best.get(i, j);
+                    if b == f64::NEG_INFINITY {
+                        continue;
+                    }
+                    let f = forward.as_ref().map_or(0.0, |g| g.get(i, j));
+                    for (k, s) in self.shapes.iter().enumerate() {
+                        let v = row[c * ns + k];
+                        if v == f32::NEG_INFINITY {
+                            continue;
+                        }
+                        let (ti, tj) = (i + s.di, j + s.dj);
+                        let slot = best.slot(ti, tj);
+                        if b + v as f64 > *slot {
+                            *slot = b + v as f64;
+                            back.set(ti, tj, k as u8);
+                        }
+                        if let Some(g) = &mut forward {
+                            let x = log_add(g.get(ti, tj), f + v as f64 / t);
+                            g.set(ti, tj, x);
+                        }
+                    }
+                }
+                if i + depth <= n {
+                    best.init(i + depth);
+                }
+            }
+        }
+        let path = (best.get(n, m) > f64::NEG_INFINITY).then(|| self.trace(&back));
+        Sweep {
+            path,
+            forward: forward.map(|g| Forward(g.data)),
         }
     }
 
-    /// Score of the bead of shape index `k` starting at `(i, j)` (which must be in the band).
-    #[inline]
-    pub fn get(&self, i: usize, j: usize, k: usize) -> f64 {
-        self.data[(self.offset[i] + j - self.band.lo[i]) * self.shapes.len() + k] as f64
+    fn trace(&self, back: &Grid<u8>) -> Vec<Step> {
+        let mut steps = Vec::new();
+        let (mut i, mut j) = (self.n(), self.m());
+        while i > 0 || j > 0 {
+            let k = back.get(i, j) as usize;
+            let s = self.shapes[k];
+            let (pi, pj) = (i - s.di, j - s.dj);
+            steps.push(Step {
+                i: pi,
+                j: pj,
+                shape: s,
+                score: self.bead(pi, pj, k),
+            });
+            (i, j) = (pi, pj);
+        }
+        steps.reverse();
+        steps
+    }
+
+    /// Posterior probability of each step of `path` under all paths of the band: a backward
+    /// sweep (scores recomputed chunk by chunk, last rows first) meets the forward sums.
+    pub fn posteriors(&self, path: &[Step], forward: Forward, temperature: f64) -> Vec<f64> {
+        let (band, ns, n, m) = (self.band, self.shapes.len(), self.n(), self.m());
+        let forward = Grid::with_data(band, |_| forward.0);
+        let t = temperature.max(1e-6);
+        let z = forward.get(n, m);
+        let mut post = vec![0.0; path.len()];
+        if z == f64::NEG_INFINITY {
+            return post;
+        }
+        let mut bwd = Ring::new(band, self.depth());
+        let mut next = path.len(); // steps at or after `next` are done
+        let starts: Vec<usize> = (0..=n).step_by(CHUNK_ROWS).collect();
+        for &start in starts.iter().rev() {
+            let chunk = self.chunk(start..(start + CHUNK_ROWS).min(n + 1));
+            for i in (chunk.first..chunk.first + chunk.rows.len()).rev() {
+                let row = &chunk.rows[i - chunk.first];
+                bwd.init(i);
+                for j in (band.lo[i]..=band.hi[i]).rev() {
+                    let c = j - band.lo[i];
+                    if i == n && j == m {
+                        *bwd.slot(i, j) = 0.0;
+                        continue;
+                    }
+                    let mut acc = f64::NEG_INFINITY;
+                    for (k, s) in self.shapes.iter().enumerate() {
+                        let v = row[c * ns + k];
+                        if v == f32::NEG_INFINITY {
+                            continue;
+                        }
+                        let b = bwd.get(i + s.di, j + s.dj);
+                        if b > f64::NEG_INFINITY {
+                            acc = log_add(acc, b + v as f64 / t);
+                        }
+                    }
+                    *bwd.slot(i, j) = acc;
+                }
+                while next > 0 && path[next - 1].i == i {
+                    next -= 1;
+                    let st = &path[next];
+                    let b = bwd.get(st.i + st.shape.di, st.j + st.shape.dj);
+                    let p = (forward.get(st.i, st.j) + st.score / t + b - z).exp();
+                    post[next] = if p.is_finite() {
+                        p.clamp(0.0, 1.0)
+                    } else {
+                        0.0
+                    };
+                }
+            }
+        }
+        post
     }
 }
 
@@ -137,68 +337,6 @@ pub struct Step {
     pub score: f64,
 }
 
-/// Finds the highest-scoring monotone path from `(0,0)` to `(n,m)` through the band.
-/// `score(i, j, shape)` is the log score of a bead covering `i..i+di` and `j..j+dj`
-/// (`f64::NEG_INFINITY` forbids it). Returns `None` when the band holds no complete path.
-pub fn viterbi(table: &ScoreTable) -> Option<Vec<Step>> {
-    let (band, shapes) = (table.band, table.shapes);
-    let n = band.rows() - 1;
-    let m = *band.hi.last()?;
-    let mut best: Grid<f64> = Grid::new(band, f64::NEG_INFINITY);
-    let mut back: Grid<u8> = Grid::new(band, u8::MAX);
-    if !band.contains(0, 0) {
-        return None;
-    }
-    best.set(0, 0, 0.0);
-    for i in 0..=n {
-        for j in band.lo[i]..=band.hi[i] {
-            if i == 0 && j == 0 {
-                continue;
-            }
-            let mut top = f64::NEG_INFINITY;
-            let mut arg = u8::MAX;
-            for (k, s) in shapes.iter().enumerate() {
-                let (Some(pi), Some(pj)) = (i.checked_sub(s.di), j.checked_sub(s.dj)) else {
-                    continue;
-                };
-                let Some(prev) = best.get(pi, pj) else {
-                    continue;
-                };
-                if prev == f64::NEG_INFINITY {
-                    continue;
-                }
-                let v = prev + table.get(pi, pj, k);
-                if v > top {
-                    top = v;
-                    arg = k as u8;
-                }
-            }
-            best.set(i, j, top);
-            back.set(i, j, arg);
-        }
-    }
-    if !band.contains(n, m) || best.get(n, m)? == f64::NEG_INFINITY {
-        return None;
-    }
-    let mut steps = Vec::new();
-    let (mut i, mut j) = (n, m);
-    while i > 0 || j > 0 {
-        let k = back.get(i, j)? as usize;
-        let s = shapes[k];
-        let (pi, pj) = (i - s.di, j - s.dj);
-        steps.push(Step {
-            i: pi,
-            j: pj,
-            shape: s,
-            score: table.get(pi, pj, k),
-        });
-        i = pi;
-        j = pj;
-    }
-    steps.reverse();
-    Some(steps)
-}
-
 fn log_add(a: f64, b: f64) -> f64 {
     if a == f64::NEG_INFINITY {
         return b;
@@ -208,76 +346,6 @@ fn log_add(a: f64, b: f64) -> f64 {
     }
     let (hi, lo) = if a > b { (a, b) } else { (b, a) };
     hi + (lo - hi).exp().ln_1p()
-}
-
-/// Posterior probability of each step of `path` under all paths of the band, with every bead
-/// score divided by `temperature` (flattening an over-confident model).
-pub fn posteriors(table: &ScoreTable, path: &[Step], temperature: f64) -> Vec<f64> {
-    let (band, shapes) = (table.band, table.shapes);
-    let n = band.rows() - 1;
-    let Some(&m) = band.hi.last() else {
-        return vec![0.0; path.len()];
-    };
-    let t = temperature.max(1e-6);
-    if !band.contains(0, 0) || !band.contains(n, m) {
-        return vec![0.0; path.len()];
-    }
-    let mut fwd: Grid<f64> = Grid::new(band, f64::NEG_INFINITY);
-    fwd.set(0, 0, 0.0);
-    for i in 0..=n {
-        for j in band.lo[i]..=band.hi[i] {
-            if i == 0 && j == 0 {
-                continue;
-            }
-            let mut acc = f64::NEG_INFINITY;
-            for (k, s) in shapes.iter().enumerate() {
-                let (Some(pi), Some(pj)) = (i.checked_sub(s.di), j.checked_sub(s.dj)) else {
-                    continue;
-                };
-                match fwd.get(pi, pj) {
-                    Some(p) if p > f64::NEG_INFINITY => {
-                        acc = log_add(acc, p + table.get(pi, pj, k) / t)
-                    }
-                    _ => {}
-                }
-            }
-            fwd.set(i, j, acc);
-        }
-    }
-    let mut bwd: Grid<f64> = Grid::new(band, f64::NEG_INFINITY);
-    bwd.set(n, m, 0.0);
-    for i in (0..=n).rev() {
-        for j in (band.lo[i]..=band.hi[i]).rev() {
-            if i == n && j == m {
-                continue;
-            }
-            let mut acc = f64::NEG_INFINITY;
-            for (k, s) in shapes.iter().enumerate() {
-                match bwd.get(i + s.di, j + s.dj) {
-                    Some(b) if b > f64::NEG_INFINITY => {
-                        acc = log_add(acc, b + table.get(i, j, k) / t)
-                    }
-                    _ => {}
-                }
-            }
-            bwd.set(i, j, acc);
-        }
-    }
-    let z = fwd.get(n, m).unwrap_or(f64::NEG_INFINITY);
-    path.iter()
-        .map(|st| {
-            let a = fwd.get(st.i, st.j).unwrap_or(f64::NEG_INFINITY);
-            let b = bwd
-                .get(st.i + st.shape.di, st.j + st.shape.dj)
-                .unwrap_or(f64::NEG_INFINITY);
-            let p = (a + st.score / t + b - z).exp();
-            if p.is_finite() {
-                p.clamp(0.0, 1.0)
-            } else {
-                0.0
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -292,16 +360,27 @@ mod tests {
             .collect()
     }
 
+    /// Scores 1-1 beads 0 and every other shape `other`.
+    fn diagonal(sh: &[Shape], other: f64) -> impl Fn(usize, usize, usize) -> f64 + Sync + '_ {
+        move |_, _, k| {
+            if sh[k].di == 1 && sh[k].dj == 1 {
+                0.0
+            } else {
+                other
+            }
+        }
+    }
+
     #[test]
     fn viterbi_prefers_diagonal_when_one_to_one_scores_best() {
         let band = Band::full(3, 3);
         let sh = shapes();
-        let table = ScoreTable::build(
-            &band,
-            &sh,
-            |_, _, s| if s.di == 1 && s.dj == 1 { 0.0 } else { -5.0 },
-        );
-        let path = viterbi(&table).expect("path");
+        let lattice = Lattice {
+            band: &band,
+            shapes: &sh,
+            score: diagonal(&sh, -5.0),
+        };
+        let path = lattice.sweep(None).path.expect("path");
         assert_eq!(path.len(), 3);
         assert!(path.iter().all(|s| s.shape.di == 1 && s.shape.dj == 1));
     }
@@ -309,12 +388,66 @@ mod tests {
     #[test]
     fn posteriors_sum_like_probabilities_and_peak_on_clear_path() {
         let band = Band::full(2, 2);
-        let sc = |_, _, s: Shape| if s.di == 1 && s.dj == 1 { 0.0 } else { -8.0 };
         let sh = shapes();
-        let table = ScoreTable::build(&band, &sh, sc);
-        let path = viterbi(&table).expect("path");
-        let post = posteriors(&table, &path, 1.0);
+        let lattice = Lattice {
+            band: &band,
+            shapes: &sh,
+            score: diagonal(&sh, -8.0),
+        };
+        let sweep = lattice.sweep(Some(1.0));
+        let path = sweep.path.expect("path");
+        let post = lattice.posteriors(&path, sweep.forward.expect("forward"), 1.0);
         assert!(post.iter().all(|p| *p > 0.99 && *p <= 1.0), "{post:?}");
+    }
+
+    #[test]
+    fn posteriors_split_evenly_between_two_equally_good_paths() {
+        // 2 × 2 with only 1-1 and 2-2 beads, all scoring 0: two paths, equally likely.
+        let band = Band::full(2, 2);
+        let sh: Vec<Shape> = [(1, 1), (2, 2)]
+            .iter()
+            .map(|&(di, dj)| Shape { di, dj })
+            .collect();
+        let lattice = Lattice {
+            band: &band,
+            shapes: &sh,
+            score: |_, _, _| 0.0,
+        };
+        let sweep = lattice.sweep(Some(1.0));
+        let path = sweep.path.expect("path");
+        let post = lattice.posteriors(&path, sweep.forward.expect("forward"), 1.0);
+        assert!(post.iter().all(|p| (p - 0.5).abs() < 1e-6), "{post:?}");
+    }
+
+    #[test]
+    fn sweeps_cross_chunk_boundaries_without_losing_the_path() {
+        let n = 3 * CHUNK_ROWS + 7;
+        let band = Band {
+            lo: (0..=n).map(|i| i.saturating_sub(3)).collect(),
+            hi: (0..=n).map(|i| (i + 3).min(n)).collect(),
+        };
+        let sh = shapes();
+        // Only the diagonal's own 1-1 beads score well.
+        let lattice = Lattice {
+            band: &band,
+            shapes: &sh,
+            score: |i: usize, j: usize, k: usize| {
+                if i == j && k == 0 {
+                    0.0
+                } else {
+                    -6.0
+                }
+            },
+        };
+        let sweep = lattice.sweep(Some(1.0));
+        let path = sweep.path.expect("path");
+        assert_eq!(path.len(), n);
+        let post = lattice.posteriors(&path, sweep.forward.expect("forward"), 1.0);
+        assert!(post.iter().all(|p| *p > 0.9), "{:?}", &post[..5]);
+        // The lattice is symmetric end to end, and so must the posteriors be.
+        for k in 0..n {
+            assert!((post[k] - post[n - 1 - k]).abs() < 1e-6, "{k}");
+        }
     }
 
     #[test]
@@ -328,6 +461,11 @@ mod tests {
             .iter()
             .map(|&(di, dj)| Shape { di, dj })
             .collect();
-        assert!(viterbi(&ScoreTable::build(&band, &sh, |_, _, _| 0.0)).is_none());
+        let lattice = Lattice {
+            band: &band,
+            shapes: &sh,
+            score: |_, _, _| 0.0,
+        };
+        assert!(lattice.sweep(None).path.is_none());
     }
 }

@@ -85,6 +85,45 @@ pub struct LengthModel {
     eps: f64,
     src: Marginals,
     tgt: Marginals,
+    /// Every run of 1..=4 sentences of each side, measured once: beads are scored millions
+    /// of times and each would otherwise take two logarithms and two density look-ups.
+    src_runs: Runs,
+    tgt_runs: Runs,
+    /// `ln(TAIL_WIDTH²)`, `ln(1 - eps)`, `ln(eps)`: constants of [`LengthModel::mix`].
+    ln_tail: [f64; 3],
+    /// `ln(2π·var)` for bead lengths `Ls + Lt` below `VAR_TABLE`, refreshed on refit.
+    ln_var: Vec<f64>,
+}
+
+/// Bead lengths (in characters, both sides) whose variance term is tabulated.
+const VAR_TABLE: usize = 4096;
+
+/// Length, log length and marginal log density of the run of `d` sentences from each position.
+#[derive(Debug, Clone, Default)]
+struct Runs {
+    len: Vec<[u32; MAX_SIDE]>,
+    ln: Vec<[f64; MAX_SIDE]>,
+    dens: Vec<[f64; MAX_SIDE]>,
+}
+
+impl Runs {
+    fn new(lengths: &[usize], marginals: &Marginals) -> Self {
+        let mut runs = Runs::default();
+        for i in 0..lengths.len() {
+            let (mut len, mut ln, mut dens) = ([0; MAX_SIDE], [0.0; MAX_SIDE], [0.0; MAX_SIDE]);
+            let mut total = 0usize;
+            for d in 1..=MAX_SIDE.min(lengths.len() - i) {
+                total += lengths[i + d - 1];
+                len[d - 1] = total.min(u32::MAX as usize) as u32;
+                ln[d - 1] = ln_len(total);
+                dens[d - 1] = marginals.log_density(d, ln[d - 1]);
+            }
+            runs.len.push(len);
+            runs.ln.push(ln);
+            runs.dens.push(dens);
+        }
+        runs
+    }
 }
 
 impl LengthModel {
@@ -92,14 +131,35 @@ impl LengthModel {
     pub fn new(src_len: &[usize], tgt_len: &[usize]) -> Self {
         let ts: usize = src_len.iter().sum::<usize>().max(1);
         let tt: usize = tgt_len.iter().sum::<usize>().max(1);
-        LengthModel {
+        let (src, tgt) = (
+            Marginals::from_lengths(src_len),
+            Marginals::from_lengths(tgt_len),
+        );
+        let mut model = LengthModel {
             mu: (tt as f64 / ts as f64).ln(),
             a: 0.01,
             b: 6.0,
             eps: 0.02,
-            src: Marginals::from_lengths(src_len),
-            tgt: Marginals::from_lengths(tgt_len),
-        }
+            src_runs: Runs::new(src_len, &src),
+            tgt_runs: Runs::new(tgt_len, &tgt),
+            src,
+            tgt,
+            ln_var: Vec::new(),
+            ln_tail: [0.0; 3],
+        };
+        model.tabulate();
+        model
+    }
+
+    fn tabulate(&mut self) {
+        self.ln_tail = [
+            (TAIL_WIDTH * TAIL_WIDTH).ln(),
+            (1.0 - self.eps).ln(),
+            self.eps.ln(),
+        ];
+        self.ln_var = (0..VAR_TABLE)
+            .map(|total| (2.0 * std::f64::consts::PI * self.variance_of(total)).ln())
+            .collect();
     }
 
     /// Refits ratio and variance on lengths of beads believed right (`(Ls, Lt)` pairs).
@@ -131,10 +191,11 @@ impl LengthModel {
         let a = (my - b * mx).max(0.002);
         self.a = a;
         self.b = b;
+        self.tabulate();
     }
 
-    fn variance(&self, ls: usize, lt: usize) -> f64 {
-        self.a + self.b / (ls + lt + 2) as f64
+    fn variance_of(&self, total: usize) -> f64 {
+        self.a + self.b / (total + 2) as f64
     }
 
     /// Log-likelihood ratio of a bead of `ni` source sentences totalling `ls` characters and
@@ -145,25 +206,46 @@ impl LengthModel {
             return 0.0;
         }
         let (x, y) = (ln_len(lt), ln_len(ls));
-        let var = self.variance(ls, lt);
-        let r = x - y - self.mu;
-        let core = log_normal(r, var);
+        let mix = self.mix(x - y, ls + lt);
+        0.5 * ((mix - self.tgt.log_density(nj, x)) + (mix - self.src.log_density(ni, y)))
+    }
+
+    /// [`LengthModel::llr`] of the bead of `di` source sentences from `i` and `dj` target
+    /// sentences from `j` (each at most [`MAX_SIDE`]) of the pair the model was built on.
+    #[inline]
+    pub fn llr_at(&self, i: usize, di: usize, j: usize, dj: usize) -> f64 {
+        if di == 0 || dj == 0 {
+            return 0.0;
+        }
+        let (s, t) = (&self.src_runs, &self.tgt_runs);
+        let total = s.len[i][di - 1] as usize + t.len[j][dj - 1] as usize;
+        let mix = self.mix(t.ln[j][dj - 1] - s.ln[i][di - 1], total);
+        mix - 0.5 * (t.dens[j][dj - 1] + s.dens[i][di - 1])
+    }
+
+    /// Log density of the log-length difference `d` of a true bead of `total` characters:
+    /// a normal core mixed with a wider normal tail.
+    #[inline]
+    fn mix(&self, d: f64, total: usize) -> f64 {
+        let (var, ln_var) = match self.ln_var.get(total) {
+            Some(&l) => (self.variance_of(total), l),
+            None => {
+                let v = self.variance_of(total);
+                (v, (2.0 * std::f64::consts::PI * v).ln())
+            }
+        };
+        let r = d - self.mu;
+        let q = r * r / var;
+        let core = -0.5 * (q + ln_var);
         // The tail is a wider normal, not a floor: free translations vary more, yet a title
         // is still no match for a whole paragraph.
-        let tail = log_normal(r, TAIL_WIDTH * TAIL_WIDTH * var);
-        let mix = log_add((1.0 - self.eps).ln() + core, self.eps.ln() + tail);
-        let fwd = mix - self.tgt.log_density(nj, x);
-        let bwd = mix - self.src.log_density(ni, y);
-        0.5 * (fwd + bwd)
+        let tail = -0.5 * (q / (TAIL_WIDTH * TAIL_WIDTH) + ln_var + self.ln_tail[0]);
+        log_add(self.ln_tail[1] + core, self.ln_tail[2] + tail)
     }
 }
 
 /// How much wider (in standard deviations) the tail component of the length model is.
 const TAIL_WIDTH: f64 = 3.0;
-
-fn log_normal(r: f64, var: f64) -> f64 {
-    -0.5 * (r * r / var + (2.0 * std::f64::consts::PI * var).ln())
-}
 
 fn log_add(a: f64, b: f64) -> f64 {
     let (hi, lo) = if a > b { (a, b) } else { (b, a) };

@@ -71,7 +71,7 @@ pub mod lexicon;
 pub mod shapes;
 
 use anchors::Anchors;
-use dp::{Band, Step};
+use dp::{Band, Lattice, Step};
 use length::{GaleChurch, LengthModel};
 use lexicon::Lexicon;
 use shapes::{Priors, Shape};
@@ -168,8 +168,9 @@ impl<'a> Scorer<'a> {
         }
     }
 
-    fn score(&self, i: usize, j: usize, s: Shape) -> f64 {
-        let lp = self.priors.log_prior(s);
+    /// Log score of the bead of shape index `k` (into the priors' shapes) starting at `(i, j)`.
+    fn score(&self, i: usize, j: usize, k: usize) -> f64 {
+        let (s, lp) = (self.priors.shapes[k], self.priors.log_prior[k]);
         if s.di == 0 || s.dj == 0 {
             return lp;
         }
@@ -178,7 +179,7 @@ impl<'a> Scorer<'a> {
         let mut v = lp;
         v += match &self.gale_church {
             Some(gc) => gc.log_p(ls, lt),
-            None => self.length.llr(s.di, ls, s.dj, lt),
+            None => self.length.llr_at(i, s.di, j, s.dj),
         };
         if let Some(a) = &self.anchors {
             v += a.llr(i..i + s.di, j..j + s.dj);
@@ -210,10 +211,28 @@ impl<'a> Scorer<'a> {
                     .collect::<Vec<_>>()
                     .join(" ")
             };
-            let pairs: Vec<(String, String)> = path
+            let beads: Vec<&Step> = path
                 .iter()
                 .filter(|s| s.shape.di > 0 && s.shape.dj > 0)
-                .map(|s| {
+                .collect();
+            // Model 1 costs grow with the number of word pairs it is trained on; a budget of
+            // them, drawn over the whole document, learns the frequent words as well as all
+            // beads would (coarse passes have long blocks). The draw is hashed, not strided,
+            // so a periodic document cannot alias with it.
+            let cost = |s: &&Step| {
+                let words = |d: &Document, r: std::ops::Range<usize>| {
+                    let chars: usize = d.sentences[r].iter().map(|x| x.key.len()).sum();
+                    (chars / 6 + 1).min(80) as f64
+                };
+                words(src, s.i..s.i + s.shape.di) * words(tgt, s.j..s.j + s.shape.dj)
+            };
+            let total: f64 = beads.iter().map(cost).sum();
+            let keep = MAX_LEXICON_CELLS / total.max(1.0);
+            let pairs: Vec<(String, String)> = beads
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| keep >= 1.0 || unit_hash(*k as u64) < keep)
+                .map(|(_, s)| {
                     (
                         key(src, s.i..s.i + s.shape.di),
                         key(tgt, s.j..s.j + s.shape.dj),
@@ -284,6 +303,14 @@ impl<'a> Scorer<'a> {
     }
 }
 
+/// A deterministic pseudo-random number in `[0, 1)` for `k` (splitmix64).
+fn unit_hash(k: u64) -> f64 {
+    let mut z = k.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    (z ^ (z >> 31)) as f64 / (u64::MAX as f64 + 1.0)
+}
+
 fn prefix(lengths: &[usize]) -> Vec<usize> {
     let mut out = Vec::with_capacity(lengths.len() + 1);
     out.push(0);
@@ -298,6 +325,10 @@ fn prefix(lengths: &[usize]) -> Vec<usize> {
 /// Log cost of each paragraph break inside one side of a bead that the other side lacks.
 const PARAGRAPH_BREAK_COST: f64 = 5.0;
 
+/// About this many word pairs (source × target words of a bead, summed) train the pair's own
+/// lexicon: some 3000 beads of 20-word sentences.
+const MAX_LEXICON_CELLS: f64 = 1.2e6;
+
 /// How many times the pair's parameters are re-learned from the current best path.
 const REFITS: usize = 2;
 
@@ -311,25 +342,31 @@ pub fn align(src: &Document, tgt: &Document, cfg: &AlignConfig) -> Vec<Bead> {
     let mut scorer = Scorer::new(src, tgt, cfg);
     let shapes = scorer.priors.shapes.clone();
     let mut band = first_band(src, tgt, cfg);
-    let mut path = None;
+    let mut found = None;
     for pass in 0..=REFITS {
-        let (found, used) = search(&scorer, &shapes, band);
+        let last = pass == REFITS;
+        let (sweep, used) = search(&scorer, &shapes, band, last.then_some(cfg.temperature));
         band = used;
-        let Some(found) = found else { break };
-        if pass < REFITS {
-            scorer.refit(&found);
+        let Some(path) = sweep.path else { break };
+        if !last {
+            scorer.refit(&path);
             if pass == 0 {
-                scorer.add_lexicon(&found, cfg);
+                scorer.add_lexicon(&path, cfg);
             }
-            band = band_around(&path_points(&found), n, m, REFIT_WIDTH);
+            band = band_around(&path_points(&path), n, m, REFIT_WIDTH);
+            continue;
         }
-        path = Some(found);
+        found = sweep.forward.map(|f| (path, f));
     }
-    let Some(path) = path else {
+    let Some((path, forward)) = found else {
         return one_sided(n, m);
     };
-    let table = dp::ScoreTable::build(&band, &shapes, |i, j, s| scorer.score(i, j, s));
-    let post = dp::posteriors(&table, &path, cfg.temperature);
+    let lattice = Lattice {
+        band: &band,
+        shapes: &shapes,
+        score: |i, j, k| scorer.score(i, j, k),
+    };
+    let post = lattice.posteriors(&path, forward, cfg.temperature);
     path.iter()
         .zip(post)
         .map(|(st, p)| Bead {
@@ -348,19 +385,26 @@ const REFIT_WIDTH: usize = 12;
 
 /// Viterbi inside `band`, widening it where the best path touches its edge (the true path may
 /// lie outside), until it does not or the cell budget is spent. Returns the band finally used.
-fn search(scorer: &Scorer, shapes: &[Shape], mut band: Band) -> (Option<Vec<Step>>, Band) {
+/// With `temperature`, the sweep also keeps the forward sums for posteriors.
+fn search(
+    scorer: &Scorer,
+    shapes: &[Shape],
+    mut band: Band,
+    temperature: Option<f64>,
+) -> (dp::Sweep, Band) {
     let (n, m) = (band.rows() - 1, band.hi.last().copied().unwrap_or(0));
     let mut width = REFIT_WIDTH;
     loop {
-        let table = dp::ScoreTable::build(&band, shapes, |i, j, s| scorer.score(i, j, s));
-        let found = dp::viterbi(&table);
-        drop(table);
+        let lattice = Lattice {
+            band: &band,
+            shapes,
+            score: |i, j, k| scorer.score(i, j, k),
+        };
+        let sweep = lattice.sweep(temperature);
         let full = band.cells() >= (n + 1) * (m + 1);
-        match &found {
-            Some(p) if full || !touches_edge(&band, p) => return (found, band),
-            _ if full || width > 64 * REFIT_WIDTH => {
-                return (found, band);
-            }
+        match &sweep.path {
+            Some(p) if full || !touches_edge(&band, p) => return (sweep, band),
+            _ if full || width > 64 * REFIT_WIDTH => return (sweep, band),
             Some(p) => {
                 width *= 2;
                 band = band_around(&path_points(p), n, m, width);
