@@ -642,7 +642,7 @@ pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
     let merge_fingerprint = job
         .merge
         .as_ref()
-        .map(|m| merge_fingerprint(m, pairs, &hashes, &settings));
+        .map(|m| inputs_fingerprint(&m.to_string_lossy(), pairs, &hashes, &settings));
     let merge_up_to_date = job.resume
         && up_to_date.iter().all(|&u| u)
         && old_state.merge.as_ref().is_some_and(|m| {
@@ -788,7 +788,7 @@ fn corpus_lexicons(
     if !align.lexicon || !align.anchors || align.gale_church {
         return None; // the model has no lexicon to replace
     }
-    let inputs = corpus::inputs_fingerprint(cfg, pairs, hashes, settings);
+    let inputs = inputs_fingerprint(&format!("{cfg:?}"), pairs, hashes, settings);
     let dictionary = align.dictionary.as_deref();
     let lexicons = match &old.corpus {
         Some(saved) if saved.inputs == inputs => Lexicons::from_saved(saved, dictionary),
@@ -1030,14 +1030,16 @@ fn is_up_to_date(
             .all(|o| job.out_dir.join(o).is_file())
 }
 
-fn merge_fingerprint(
-    path: &Path,
+/// Fingerprint of `what` (the merged TM's path, the corpus lexicon's settings) and, per pair,
+/// its id, input hashes and settings.
+fn inputs_fingerprint(
+    what: &str,
     pairs: &[PairSpec],
     hashes: &[Option<(String, String)>],
     settings: &[serde_json::Value],
 ) -> String {
     let mut h = Sha256::new();
-    h.update(path.to_string_lossy().as_bytes());
+    h.update(what.as_bytes());
     for ((p, hash), s) in pairs.iter().zip(hashes).zip(settings) {
         h.update(b"\0");
         h.update(p.id.as_bytes());

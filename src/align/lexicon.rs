@@ -341,9 +341,9 @@ mod tests {
         assert_eq!(tokens("登山队"), vec!["登", "山", "队"]);
     }
 
-    #[test]
-    fn model1_learns_word_pairs_that_co_occur() {
-        let pairs: Vec<(String, String)> = [
+    /// Six short English–German sentence pairs, plus `extra`.
+    fn house_and_book(extra: &[(&str, &str)]) -> Vec<(String, String)> {
+        [
             ("the house", "das haus"),
             ("the book", "das buch"),
             ("a book", "ein buch"),
@@ -352,9 +352,14 @@ mod tests {
             ("a small book", "ein kleines buch"),
         ]
         .iter()
+        .chain(extra)
         .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect();
-        let lex = Lexicon::learn(&pairs);
+        .collect()
+    }
+
+    #[test]
+    fn model1_learns_word_pairs_that_co_occur() {
+        let lex = Lexicon::learn(&house_and_book(&[]));
         let e = lex.entries();
         assert!(e.contains(&("house".into(), "haus".into())), "{e:?}");
         assert!(e.contains(&("book".into(), "buch".into())), "{e:?}");
@@ -363,18 +368,7 @@ mod tests {
 
     #[test]
     fn word_pairs_seen_too_rarely_are_left_out_when_asked() {
-        let pairs: Vec<(String, String)> = [
-            ("the house", "das haus"),
-            ("the book", "das buch"),
-            ("a book", "ein buch"),
-            ("a house", "ein haus"),
-            ("the small house", "das kleine haus"),
-            ("a small book", "ein kleines buch"),
-            ("the car", "das auto"),
-        ]
-        .iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect();
+        let pairs = house_and_book(&[("the car", "das auto")]);
         let all = Lexicon::learn(&pairs).entries();
         assert!(all.contains(&("car".into(), "auto".into())), "{all:?}");
         let strict = Learning {
