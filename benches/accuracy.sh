@@ -94,6 +94,48 @@ for model in gale-church length anchors full; do
   fi
 done
 
+# --- dev as a corpus: K pieces through batch ---------------------------------------------
+# Dev cut into K documents at gold bead boundaries (benches/peers/split_dev.py): each piece
+# aligned alone, then all pieces in one `batch` with a lexicon per pair and with the corpus
+# lexicon. Pieces' hypotheses are joined back (indices shifted) and scored against the whole
+# gold, which sums the pieces' counts.
+for K in 10 5; do
+  split=$OUT/k$K
+  if ! python3 "$PEERS/split_dev.py" split "$DEV/dev.de" "$DEV/dev.fr" "$DEV/dev.defr" "$K" "$split" de fr 2> "$split.err"; then
+    fail_row "dev in $K pieces" "$(why "$split.err")"
+    continue
+  fi
+  name="dev in $K pieces: align each alone"
+  log "$name"
+  mkdir -p "$split/alone"
+  t0=$(now)
+  ok=true
+  for f in "$split"/corpus/de/*.txt; do
+    n=$(basename "$f" .txt)
+    "$BIN" align --presegmented "$f" "$split/corpus/fr/$n.txt" --src-lang de --tgt-lang fr \
+      -f vecalign -o "$split/alone/$n.vecalign" 2> "$split/alone.err" || ok=false
+  done
+  if $ok && python3 "$PEERS/split_dev.py" join "$split" "$split/alone" vecalign > "$split/alone.defr" 2>> "$split/alone.err"; then
+    score_row "$name" "$split/alone.defr" "$(since "$t0")"
+  else
+    fail_row "$name" "$(why "$split/alone.err")"
+  fi
+  for lexicon in per-pair corpus; do
+    name="dev in $K pieces: batch, $lexicon lexicon"
+    flag=(); [ "$lexicon" = per-pair ] && flag=(--no-corpus-lexicon)
+    out=$split/batch-$lexicon
+    log "$name"
+    t0=$(now)
+    if "$BIN" batch "$split/corpus" --src-lang de --tgt-lang fr --presegmented -f vecalign \
+        -o "$out" "${flag[@]}" 2> "$out.err" \
+      && python3 "$PEERS/split_dev.py" join "$split" "$out/fr" vecalign > "$out.defr" 2>> "$out.err"; then
+      score_row "$name" "$out.defr" "$(since "$t0")"
+    else
+      fail_row "$name" "$(why "$out.err")"
+    fi
+  done
+done
+
 # --- peers -----------------------------------------------------------------------------
 # Each package is installed on its own, so one that cannot be had does not block the other.
 log "installing peers into a temporary venv"
@@ -158,6 +200,10 @@ echo "target/release/bitalign eval --gold \$DEV/dev.defr --hyp hyp.defr --json"
 echo "# peers:"
 echo "V=\$(mktemp -d) && python3 -m venv \"\$V\" && \"\$V/bin/pip\" install -q galechurch nltk"
 echo "\"\$V/bin/python\" $PEERS/run_peers.py nltk \$DEV/dev.de \$DEV/dev.fr hyp.defr   # or galechurch"
+echo "# dev in K pieces (batch with per-pair or corpus lexicon):"
+echo "python3 $PEERS/split_dev.py split \$DEV/dev.de \$DEV/dev.fr \$DEV/dev.defr 10 k10 de fr"
+echo "target/release/bitalign batch k10/corpus --src-lang de --tgt-lang fr --presegmented -f vecalign -o k10/out   # --no-corpus-lexicon: per pair"
+echo "python3 $PEERS/split_dev.py join k10 k10/out/fr vecalign > k10.defr && target/release/bitalign eval --gold \$DEV/dev.defr --hyp k10.defr"
 echo "# calibration:"
 echo "target/release/bitalign align --presegmented \$DEV/dev.de \$DEV/dev.fr --src-lang de --tgt-lang fr --model full -f jsonl -o hyp.jsonl"
 echo "python3 $PEERS/calibration.py \$DEV/dev.defr hyp.jsonl"

@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::align::AlignedPair;
+use crate::corpus::{self, CorpusLexicon, Lexicons};
 use crate::error::{Error, ErrorKind, Result};
 use crate::export::{self, moses::MosesSink, ExportOptions, Format, Sink};
 use crate::filter::Filter;
@@ -81,6 +82,9 @@ pub struct BatchJob {
     /// Settings the job cannot inspect itself, compared on `resume` (the CLI puts the
     /// SHA-256 of a `--dict` file here).
     pub fingerprint: BTreeMap<String, String>,
+    /// Learn the translation lexicon over the whole corpus before aligning any pair
+    /// ([`corpus`]); `None` = each pair learns its own.
+    pub corpus_lexicon: Option<CorpusLexicon>,
 }
 
 impl BatchJob {
@@ -97,6 +101,7 @@ impl BatchJob {
             merge: None,
             resume: false,
             fingerprint: BTreeMap::new(),
+            corpus_lexicon: Some(CorpusLexicon::default()),
         }
     }
 }
@@ -538,6 +543,9 @@ struct StateEntry {
 struct State {
     pairs: BTreeMap<String, StateEntry>,
     merge: Option<MergeState>,
+    /// The corpus lexicons of the last run, reused while their inputs are unchanged.
+    #[serde(default)]
+    corpus: Option<corpus::Saved>,
 }
 
 /// The last merged TM: a fingerprint of its path, pairs, input hashes and settings, and the
@@ -623,7 +631,8 @@ pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
             .map(|p| Some((sha256_file(&p.src).ok()?, sha256_file(&p.tgt).ok()?)))
             .collect()
     });
-    let settings: Vec<serde_json::Value> = pairs.iter().map(|p| settings(job, p)).collect();
+    let mut settings: Vec<serde_json::Value> = pairs.iter().map(|p| settings(job, p)).collect();
+    let lexicons = corpus_lexicons(job, pairs, &hashes, &mut settings, &old_state, &pool);
     let up_to_date: Vec<bool> = (0..pairs.len())
         .map(|i| {
             job.resume
@@ -633,7 +642,7 @@ pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
     let merge_fingerprint = job
         .merge
         .as_ref()
-        .map(|m| merge_fingerprint(m, pairs, &hashes, &settings));
+        .map(|m| inputs_fingerprint(&m.to_string_lossy(), pairs, &hashes, &settings));
     let merge_up_to_date = job.resume
         && up_to_date.iter().all(|&u| u)
         && old_state.merge.as_ref().is_some_and(|m| {
@@ -649,6 +658,8 @@ pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
 
     let mut state = old_state.clone();
     state.merge = None;
+    state.corpus = lexicons.as_ref().map(|l| l.1.clone());
+    let lexicons = lexicons.map(|l| l.0);
     let old_merge = old_state.merge.clone();
     let mut records: Vec<PairRecord> = Vec::with_capacity(pairs.len());
     let threads = pool.current_num_threads().max(1);
@@ -668,7 +679,7 @@ pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
                         Mode::Skip
                     };
                     let out = isolate(&pairs[i].id, || {
-                        process(job, &pairs[i], mode, &old_state, merging)
+                        process(job, &pairs[i], mode, &old_state, merging, lexicons.as_ref())
                     });
                     let out = out.unwrap_or_else(|e| (failed(&pairs[i], e), None));
                     let r = &out.0;
@@ -761,14 +772,58 @@ enum Mode {
     Skip,
 }
 
-/// Aligns one pair and writes its output; returns its record and, when `keep` (a merged TM
-/// is being written), the filtered pair.
+/// The corpus lexicons of the job (learned, or reused from the state when their inputs are
+/// unchanged) with their saved form; adds to each pair's settings the fingerprint of the
+/// lexicon it will be aligned with. `None` when the job learns a lexicon per pair.
+fn corpus_lexicons(
+    job: &BatchJob,
+    pairs: &[PairSpec],
+    hashes: &[Option<(String, String)>],
+    settings: &mut [serde_json::Value],
+    old: &State,
+    pool: &rayon::ThreadPool,
+) -> Option<(Lexicons, corpus::Saved)> {
+    let cfg = job.corpus_lexicon.as_ref()?;
+    let align = &job.options.align;
+    if !align.lexicon || !align.anchors || align.gale_church {
+        return None; // the model has no lexicon to replace
+    }
+    let inputs = inputs_fingerprint(&format!("{cfg:?}"), pairs, hashes, settings);
+    let dictionary = align.dictionary.as_deref();
+    let lexicons = match &old.corpus {
+        Some(saved) if saved.inputs == inputs => Lexicons::from_saved(saved, dictionary),
+        _ => corpus::learn(pairs, |p| pair_options(job, p), cfg, dictionary, pool),
+    };
+    for (p, s) in pairs.iter().zip(settings.iter_mut()) {
+        let o = pair_options(job, p);
+        let langs = (o.src_lang.as_deref(), o.tgt_lang.as_deref());
+        s["corpus_lexicon"] = serde_json::json!({
+            "settings": format!("{cfg:?}"),
+            "lexicon": lexicons.fingerprint(langs),
+        });
+    }
+    let saved = lexicons.saved(inputs);
+    Some((lexicons, saved))
+}
+
+/// The pipeline options of one pair: the job's, with the pair's languages.
+fn pair_options(job: &BatchJob, spec: &PairSpec) -> Options {
+    let mut opts = job.options.clone();
+    opts.src_lang = spec.src_lang.clone().or(opts.src_lang);
+    opts.tgt_lang = spec.tgt_lang.clone().or(opts.tgt_lang);
+    opts
+}
+
+/// Aligns one pair (with its language pair's corpus lexicon, when there is one) and writes
+/// its output; returns its record and, when `keep` (a merged TM is being written), the
+/// filtered pair.
 fn process(
     job: &BatchJob,
     spec: &PairSpec,
     mode: Mode,
     old: &State,
     keep: bool,
+    lexicons: Option<&Lexicons>,
 ) -> Result<(PairRecord, Option<AlignedPair>)> {
     let started = Instant::now();
     if mode == Mode::Skip {
@@ -782,11 +837,15 @@ fn process(
         record.seconds = started.elapsed().as_secs_f64();
         return Ok((record, None));
     }
-    let mut opts = job.options.clone();
-    opts.src_lang = spec.src_lang.clone().or(opts.src_lang);
-    opts.tgt_lang = spec.tgt_lang.clone().or(opts.tgt_lang);
-    let (pair, report) = pipeline::align_files(&spec.id, &spec.src, &spec.tgt, &opts)
-        .map_err(|e| e.with_pair(&spec.id))?;
+    let opts = pair_options(job, spec);
+    let ((sd, sr), (td, tr)) =
+        pipeline::load_pair(&spec.src, &spec.tgt, &opts).map_err(|e| e.with_pair(&spec.id))?;
+    let align = match (lexicons, &job.corpus_lexicon) {
+        (Some(l), Some(cfg)) => l.config(&opts.align, cfg, &sd.lang, &td.lang),
+        _ => opts.align.clone(),
+    };
+    let pair = pipeline::align_documents(&spec.id, sd, td, &align);
+    let report = PairReport::new(&pair, sr, tr);
     let one_sided = pair.beads.iter().filter(|b| b.is_one_sided()).count();
     let kept = if job.filter.is_noop() {
         pair
@@ -971,14 +1030,16 @@ fn is_up_to_date(
             .all(|o| job.out_dir.join(o).is_file())
 }
 
-fn merge_fingerprint(
-    path: &Path,
+/// Fingerprint of `what` (the merged TM's path, the corpus lexicon's settings) and, per pair,
+/// its id, input hashes and settings.
+fn inputs_fingerprint(
+    what: &str,
     pairs: &[PairSpec],
     hashes: &[Option<(String, String)>],
     settings: &[serde_json::Value],
 ) -> String {
     let mut h = Sha256::new();
-    h.update(path.to_string_lossy().as_bytes());
+    h.update(what.as_bytes());
     for ((p, hash), s) in pairs.iter().zip(hashes).zip(settings) {
         h.update(b"\0");
         h.update(p.id.as_bytes());

@@ -8,6 +8,7 @@
 
 pub mod align;
 pub mod batch;
+pub mod corpus;
 pub mod document;
 pub mod error;
 pub mod eval;

@@ -183,11 +183,23 @@ pub fn align_files(
     tgt: &Path,
     opts: &Options,
 ) -> Result<(AlignedPair, PairReport)> {
-    let (sd, sr) = load_side(src, opts.src_lang.as_deref(), opts)?;
-    let (td, tr) = load_side(tgt, opts.tgt_lang.as_deref(), opts)?;
+    let ((sd, sr), (td, tr)) = load_pair(src, tgt, opts)?;
     let pair = align_documents(id, sd, td, &opts.align);
     let report = PairReport::new(&pair, sr, tr);
     Ok((pair, report))
+}
+
+/// Reads both sides of a pair without aligning them (a batch picks the corpus lexicon by the
+/// languages found before aligning).
+pub fn load_pair(
+    src: &Path,
+    tgt: &Path,
+    opts: &Options,
+) -> Result<((Document, SideReport), (Document, SideReport))> {
+    Ok((
+        load_side(src, opts.src_lang.as_deref(), opts)?,
+        load_side(tgt, opts.tgt_lang.as_deref(), opts)?,
+    ))
 }
 
 #[cfg(test)]

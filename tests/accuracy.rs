@@ -4,8 +4,12 @@
 use std::path::{Path, PathBuf};
 
 use bitalign::align::AlignConfig;
+use bitalign::batch::{self, BatchJob, Source};
+use bitalign::corpus::CorpusLexicon;
 use bitalign::eval::{self, Link, Scores};
+use bitalign::export::Format;
 use bitalign::pipeline::{self, Options};
+use bitalign::progress::Silent;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -167,4 +171,180 @@ fn bundled_corpus_reaches_its_strict_f1_floor() {
         s.strict.precision, s.strict.recall, s.strict.f1
     );
     assert!(s.strict.f1 >= 0.96, "corpus strict F1 {:.4}", s.strict.f1);
+}
+
+/// The dev document cut into pieces: a small corpus `corpus/de/NN.txt`, `corpus/fr/NN.txt`
+/// (one sentence per line) in a temporary folder, and each piece's gold with indices re-based
+/// to 0.
+struct Pieces {
+    dir: tempfile::TempDir,
+    gold: Vec<Vec<Link>>,
+}
+
+impl Pieces {
+    fn corpus(&self) -> PathBuf {
+        self.dir.path().join("corpus")
+    }
+
+    fn name(k: usize) -> String {
+        format!("{k:02}")
+    }
+}
+
+/// Cuts dev into `k` pieces at gold bead boundaries: before the first two-sided gold bead at
+/// or after each k-th of the source sentences, so no gold bead is split (as
+/// `benches/peers/split_dev.py` does for the benchmark).
+fn dev_pieces(k: usize) -> Option<Pieces> {
+    let d = dev_dir()?;
+    let read = |f: &str| std::fs::read_to_string(d.join(f)).expect("dev file");
+    let (src, tgt) = (read("dev.de"), read("dev.fr"));
+    let (src, tgt): (Vec<&str>, Vec<&str>) = (src.lines().collect(), tgt.lines().collect());
+    let gold = eval::read_alignments_file(d.join("dev.defr")).expect("gold parses");
+    let mut starts = Vec::with_capacity(gold.len() + 1);
+    let (mut i, mut j) = (0, 0);
+    for (s, t) in &gold {
+        starts.push((i, j));
+        i = s.last().map_or(i, |x| x + 1);
+        j = t.last().map_or(j, |y| y + 1);
+    }
+    starts.push((src.len(), tgt.len()));
+    let mut cuts = vec![0];
+    for p in 1..k {
+        let want = p * src.len() / k;
+        let from = cuts[cuts.len() - 1] + 1;
+        let two_sided = |b: &usize| !gold[*b].0.is_empty() && !gold[*b].1.is_empty();
+        if let Some(b) = (from..gold.len()).find(|b| starts[*b].0 >= want && two_sided(b)) {
+            cuts.push(b);
+        }
+    }
+    cuts.push(gold.len());
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mut pieces = Vec::new();
+    for (n, w) in cuts.windows(2).enumerate() {
+        let ((i0, j0), (i1, j1)) = (starts[w[0]], starts[w[1]]);
+        for (lang, lines) in [("de", &src[i0..i1]), ("fr", &tgt[j0..j1])] {
+            let folder = dir.path().join("corpus").join(lang);
+            std::fs::create_dir_all(&folder).expect("piece folder");
+            let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+            std::fs::write(folder.join(format!("{}.txt", Pieces::name(n))), text)
+                .expect("piece written");
+        }
+        let rebase = |v: &[usize], o: usize| v.iter().map(|x| x - o).collect();
+        pieces.push(
+            gold[w[0]..w[1]]
+                .iter()
+                .map(|(s, t)| (rebase(s, i0), rebase(t, j0)))
+                .collect(),
+        );
+    }
+    Some(Pieces { dir, gold: pieces })
+}
+
+/// Each piece aligned alone, as `bitalign align` would.
+fn pieces_alone(p: &Pieces) -> Scores {
+    let docs: Vec<(Vec<Link>, Vec<Link>)> = (0..p.gold.len())
+        .map(|n| {
+            let file = |lang: &str| {
+                p.corpus()
+                    .join(lang)
+                    .join(format!("{}.txt", Pieces::name(n)))
+            };
+            let hyp =
+                align_presegmented(&file("de"), &file("fr"), "de", "fr", AlignConfig::default());
+            (p.gold[n].clone(), hyp)
+        })
+        .collect();
+    eval::score_many(&docs)
+}
+
+/// `bitalign batch --presegmented -f vecalign` over the pieces into `out`.
+fn pieces_job(p: &Pieces, out: &Path, corpus_lexicon: Option<CorpusLexicon>) -> BatchJob {
+    BatchJob {
+        format: Format::Vecalign,
+        options: Options {
+            presegmented: true,
+            src_lang: Some("de".into()),
+            tgt_lang: Some("fr".into()),
+            ..Options::default()
+        },
+        corpus_lexicon,
+        ..BatchJob::new(Source::Folders(p.corpus()), out)
+    }
+}
+
+/// The pieces through `bitalign batch --presegmented -f vecalign`; returns the scores and the
+/// output folder.
+fn pieces_in_batch(
+    p: &Pieces,
+    corpus_lexicon: Option<CorpusLexicon>,
+    jobs: usize,
+) -> (Scores, tempfile::TempDir) {
+    let out = tempfile::tempdir().expect("temporary folder");
+    let job = BatchJob {
+        jobs: Some(jobs),
+        ..pieces_job(p, out.path(), corpus_lexicon)
+    };
+    let report = batch::run(&job, &Silent).expect("batch runs");
+    assert_eq!(
+        report.totals.failed,
+        0,
+        "{:?}",
+        report.failed().collect::<Vec<_>>()
+    );
+    let docs: Vec<(Vec<Link>, Vec<Link>)> = (0..p.gold.len())
+        .map(|n| {
+            let hyp = out
+                .path()
+                .join("fr")
+                .join(format!("{}.vecalign", Pieces::name(n)));
+            let hyp = eval::read_alignments_file(hyp).expect("hypothesis parses");
+            (p.gold[n].clone(), hyp)
+        })
+        .collect();
+    (eval::score_many(&docs), out)
+}
+
+#[test]
+fn corpus_lexicon_beats_per_pair_lexicons_on_dev_cut_into_ten_documents() {
+    let Some(p) = dev_pieces(10) else { return };
+    let alone = pieces_alone(&p);
+    let (per_pair, _) = pieces_in_batch(&p, None, 2);
+    let (corpus, _) = pieces_in_batch(&p, Some(CorpusLexicon::default()), 2);
+    println!(
+        "dev in 10 pieces, strict F1: align alone {:.4}, batch per-pair lexicon {:.4}, \
+         batch corpus lexicon {:.4}",
+        alone.strict.f1, per_pair.strict.f1, corpus.strict.f1
+    );
+    assert!(
+        corpus.strict.f1 >= 0.87,
+        "corpus lexicon F1 {:.4} fell under 0.87",
+        corpus.strict.f1
+    );
+    assert!(
+        corpus.strict.f1 > per_pair.strict.f1 && corpus.strict.f1 > alone.strict.f1,
+        "corpus {:.4}, per pair {:.4}, alone {:.4}",
+        corpus.strict.f1,
+        per_pair.strict.f1,
+        alone.strict.f1
+    );
+}
+
+#[test]
+fn corpus_lexicon_output_is_the_same_for_any_thread_count_and_resumes_without_work() {
+    let Some(p) = dev_pieces(5) else { return };
+    let cfg = Some(CorpusLexicon::default());
+    let (one, a) = pieces_in_batch(&p, cfg.clone(), 1);
+    let (two, b) = pieces_in_batch(&p, cfg.clone(), 2);
+    assert_eq!(one, two);
+    for n in 0..p.gold.len() {
+        let file =
+            |d: &Path| std::fs::read(d.join("fr").join(format!("{}.vecalign", Pieces::name(n))));
+        assert_eq!(file(a.path()).ok(), file(b.path()).ok(), "piece {n}");
+    }
+    let job = BatchJob {
+        resume: true,
+        ..pieces_job(&p, a.path(), cfg)
+    };
+    let report = batch::run(&job, &Silent).expect("batch resumes");
+    assert_eq!(report.totals.skipped, p.gold.len(), "{:?}", report.totals);
 }

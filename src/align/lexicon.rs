@@ -12,8 +12,27 @@ use super::anchors::{Class, Features};
 
 /// EM iterations of Model 1.
 const ITERATIONS: usize = 5;
-/// At most this many sentence pairs train the model (spread over the document).
+/// At most this many sentence pairs train the model by default (spread over the document).
 const MAX_TRAINING_PAIRS: usize = 20_000;
+
+/// Limits of [`Lexicon::learn_with`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Learning {
+    /// At most this many sentence pairs train the model (taken evenly from the input).
+    pub max_pairs: usize,
+    /// A word pair is kept only when its words appear together in at least this many
+    /// training pairs: a pair seen once is as likely a coincidence as a translation.
+    pub min_count: usize,
+}
+
+impl Default for Learning {
+    fn default() -> Self {
+        Learning {
+            max_pairs: MAX_TRAINING_PAIRS,
+            min_count: 1,
+        }
+    }
+}
 /// Words beyond this per side are ignored in training (very long pieces add only noise).
 const MAX_WORDS: usize = 80;
 
@@ -100,7 +119,13 @@ impl Lexicon {
     /// Learns word pairs from sentence pairs (matching keys): Model 1 in both directions,
     /// keeping the pairs that are each other's best translation.
     pub fn learn(pairs: &[(String, String)]) -> Lexicon {
-        let step = (pairs.len() / MAX_TRAINING_PAIRS).max(1);
+        Self::learn_with(pairs, &Learning::default())
+    }
+
+    /// [`Lexicon::learn`] with explicit limits (a corpus affords more data and can demand
+    /// more evidence per word pair than one document).
+    pub fn learn_with(pairs: &[(String, String)], opts: &Learning) -> Lexicon {
+        let step = (pairs.len() / opts.max_pairs.max(1)).max(1);
         let mut sv = Vocab::default();
         let mut tv = Vocab::default();
         let data: Vec<(Vec<u32>, Vec<u32>)> = pairs
@@ -125,13 +150,23 @@ impl Lexicon {
         let bwd = model1(&data, true);
         let best_fwd = best(&fwd, sv.words.len());
         let best_bwd = best(&bwd, tv.words.len());
+        let mutual: Vec<Option<u32>> = best_fwd
+            .iter()
+            .enumerate()
+            .map(|(s, t)| {
+                let (t, p) = (*t)?;
+                let (s2, q) = best_bwd[t as usize]?;
+                (s2 as usize == s && p >= 0.2 && q >= 0.2).then_some(t)
+            })
+            .collect();
+        let seen = co_occurrences(&data, &mutual);
         let mut lex = Lexicon::default();
-        for (s, t) in best_fwd.iter().enumerate() {
-            let Some((t, p)) = *t else { continue };
-            if let Some((s2, q)) = best_bwd[t as usize] {
-                if s2 as usize == s && p >= 0.2 && q >= 0.2 {
-                    lex.insert(&sv.words[s], &tv.words[t as usize]);
+        for (s, t) in mutual.iter().enumerate() {
+            match t {
+                Some(t) if seen[s] >= opts.min_count => {
+                    lex.insert(&sv.words[s], &tv.words[*t as usize]);
                 }
+                _ => {}
             }
         }
         lex
@@ -259,6 +294,28 @@ fn model1(data: &[(Vec<u32>, Vec<u32>)], reverse: bool) -> HashMap<(u32, u32), f
     keys.into_iter().zip(prob).collect()
 }
 
+/// For each source word with a candidate translation (`pairs[s]`), the number of training
+/// pairs holding both words.
+fn co_occurrences(data: &[(Vec<u32>, Vec<u32>)], pairs: &[Option<u32>]) -> Vec<usize> {
+    let mut seen = vec![0usize; pairs.len()];
+    let mut counted = vec![usize::MAX; pairs.len()];
+    for (k, (s, t)) in data.iter().enumerate() {
+        for &w in s {
+            let w = w as usize;
+            if counted[w] == k {
+                continue;
+            }
+            if let Some(tw) = pairs[w] {
+                if t.contains(&tw) {
+                    seen[w] += 1;
+                    counted[w] = k;
+                }
+            }
+        }
+    }
+    seen
+}
+
 /// For each source word, its most probable translation and that probability.
 fn best(prob: &HashMap<(u32, u32), f64>, n: usize) -> Vec<Option<(u32, f64)>> {
     let mut out: Vec<Option<(u32, f64)>> = vec![None; n];
@@ -284,9 +341,9 @@ mod tests {
         assert_eq!(tokens("登山队"), vec!["登", "山", "队"]);
     }
 
-    #[test]
-    fn model1_learns_word_pairs_that_co_occur() {
-        let pairs: Vec<(String, String)> = [
+    /// Six short English–German sentence pairs, plus `extra`.
+    fn house_and_book(extra: &[(&str, &str)]) -> Vec<(String, String)> {
+        [
             ("the house", "das haus"),
             ("the book", "das buch"),
             ("a book", "ein buch"),
@@ -295,13 +352,32 @@ mod tests {
             ("a small book", "ein kleines buch"),
         ]
         .iter()
+        .chain(extra)
         .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect();
-        let lex = Lexicon::learn(&pairs);
+        .collect()
+    }
+
+    #[test]
+    fn model1_learns_word_pairs_that_co_occur() {
+        let lex = Lexicon::learn(&house_and_book(&[]));
         let e = lex.entries();
         assert!(e.contains(&("house".into(), "haus".into())), "{e:?}");
         assert!(e.contains(&("book".into(), "buch".into())), "{e:?}");
         assert!(!e.contains(&("house".into(), "buch".into())));
+    }
+
+    #[test]
+    fn word_pairs_seen_too_rarely_are_left_out_when_asked() {
+        let pairs = house_and_book(&[("the car", "das auto")]);
+        let all = Lexicon::learn(&pairs).entries();
+        assert!(all.contains(&("car".into(), "auto".into())), "{all:?}");
+        let strict = Learning {
+            min_count: 2,
+            ..Learning::default()
+        };
+        let e = Lexicon::learn_with(&pairs, &strict).entries();
+        assert!(!e.contains(&("car".into(), "auto".into())), "{e:?}");
+        assert!(e.contains(&("house".into(), "haus".into())), "{e:?}");
     }
 
     #[test]

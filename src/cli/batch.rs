@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use bitalign::batch::{self, BatchJob, Source, Status};
+use bitalign::corpus::CorpusLexicon;
 use bitalign::progress::Progress;
 use bitalign::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -48,6 +49,10 @@ pub struct Args {
     /// Skip pairs whose output exists and whose inputs and settings have not changed.
     #[arg(long)]
     pub resume: bool,
+    /// Learn the translation lexicon of each pair from that pair alone, instead of over the
+    /// whole corpus first (a corpus-level lexicon is more reliable).
+    #[arg(long)]
+    pub no_corpus_lexicon: bool,
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
@@ -70,6 +75,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         merge: args.merge.clone(),
         resume: args.resume,
         fingerprint: fingerprint(&args.input)?,
+        corpus_lexicon: (!args.no_corpus_lexicon).then(CorpusLexicon::default),
         ..BatchJob::new(source, args.out.clone())
     };
     let progress = Bar::new(std::io::stderr().is_terminal());
