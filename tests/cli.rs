@@ -8,19 +8,8 @@ use std::process::Output;
 use common::{bin, root, seed};
 
 fn align_seed(dir: &Path, file: &str, extra: &[&str]) -> (Output, PathBuf) {
-    let (en, ar) = seed();
     let out = dir.join(file);
-    let o = bin()
-        .arg("align")
-        .arg(&en)
-        .arg(&ar)
-        .args(["--src-lang", "en", "--tgt-lang", "ar", "-o"])
-        .arg(&out)
-        .args(extra)
-        .output()
-        .expect("runs");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    (o, out)
+    (common::align_seed(&out, extra, &[]), out)
 }
 
 fn squash(s: &str) -> String {

@@ -10,23 +10,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{bin, parse_tmx, seed};
+use common::{parse_tmx, seed};
 
 /// Aligns the seed into `dir/name` as TMX (fixed date: reproducible); returns the path.
 fn seed_tmx(dir: &Path, name: &str, extra: &[&str]) -> PathBuf {
-    let (en, ar) = seed();
     let out = dir.join(name);
-    let o = bin()
-        .arg("align")
-        .arg(&en)
-        .arg(&ar)
-        .args(["--src-lang", "en", "--tgt-lang", "ar", "-f", "tmx"])
-        .args(["--creation-date", "20250101T120000Z", "-o"])
-        .arg(&out)
-        .args(extra)
-        .output()
-        .expect("bitalign runs");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let fixed = ["-f", "tmx", "--creation-date", "20250101T120000Z"];
+    let args: Vec<&str> = fixed.iter().chain(extra).copied().collect();
+    common::align_seed(&out, &args, &[]);
     out
 }
 

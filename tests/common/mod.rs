@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
@@ -34,6 +34,25 @@ pub fn seed() -> (PathBuf, PathBuf) {
         c.join("en/ar-mei-defense.txt"),
         c.join("ar/ar-mei-defense.txt"),
     )
+}
+
+/// Aligns the seed (en → ar) into `out` with the binary, `extra` options and `env` (and no
+/// inherited `SOURCE_DATE_EPOCH`, so dates come from the test only); asserts success.
+pub fn align_seed(out: &Path, extra: &[&str], env: &[(&str, &str)]) -> Output {
+    let (en, ar) = seed();
+    let o = bin()
+        .arg("align")
+        .arg(&en)
+        .arg(&ar)
+        .args(["--src-lang", "en", "--tgt-lang", "ar", "-o"])
+        .arg(out)
+        .args(extra)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .envs(env.iter().copied())
+        .output()
+        .expect("bitalign runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    o
 }
 
 #[derive(Debug, Default)]
