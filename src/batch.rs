@@ -77,6 +77,12 @@ pub struct BatchJob {
     pub jobs: Option<usize>,
     /// Also write one TM holding every aligned pair, in pair order.
     pub merge: Option<PathBuf>,
+    /// With `merge`: write it as one multilingual TMX joined through this source language
+    /// (every pair of a source document in the same `tu`s, see
+    /// [`export::multilingual`]) instead of one bilingual unit per bead. Holds the aligned
+    /// pairs in memory until the end, since a document's languages come far apart in pair
+    /// order.
+    pub pivot: Option<String>,
     /// Skip pairs whose output exists and whose inputs and settings are unchanged.
     pub resume: bool,
     /// Settings the job cannot inspect itself, compared on `resume` (the CLI puts the
@@ -99,6 +105,7 @@ impl BatchJob {
             filter: Filter::default(),
             jobs: None,
             merge: None,
+            pivot: None,
             resume: false,
             fingerprint: BTreeMap::new(),
             corpus_lexicon: Some(CorpusLexicon::default()),
@@ -574,6 +581,9 @@ pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
     if found.pairs.is_empty() {
         return Err(Error::msg("no document pairs found").with_path(job.source.path()));
     }
+    if job.pivot.is_some() && job.merge.is_none() {
+        return Err(Error::msg("a pivot needs a merged TM to write"));
+    }
     let report_path = job.out_dir.join(REPORT_FILE);
     if let Some(merge) = &job.merge {
         if merge == &report_path || merge == &job.out_dir.join(STATE_FILE) {
@@ -642,7 +652,15 @@ pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
     let merge_fingerprint = job
         .merge
         .as_ref()
-        .map(|m| inputs_fingerprint(&m.to_string_lossy(), pairs, &hashes, &settings));
+        .map(|m| {
+            // The pivot language changes what the merged file holds.
+            let mut what = m.to_string_lossy().into_owned();
+            if let Some(pivot) = &job.pivot {
+                what.push_str("\0pivot\0");
+                what.push_str(pivot);
+            }
+            inputs_fingerprint(&what, pairs, &hashes, &settings)
+        });
     let merge_up_to_date = job.resume
         && up_to_date.iter().all(|&u| u)
         && old_state.merge.as_ref().is_some_and(|m| {
@@ -690,7 +708,7 @@ pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
         });
         for (i, (record, pair)) in (start..end).zip(results) {
             if let (Some(m), Some(pair)) = (merger.as_mut(), pair.as_ref()) {
-                m.add(pair);
+                m.add(&pairs[i], pair);
             }
             match (&record.status, &hashes[i]) {
                 (Status::Ok | Status::Skipped, Some((s, t))) => {
@@ -1030,8 +1048,8 @@ fn is_up_to_date(
             .all(|o| job.out_dir.join(o).is_file())
 }
 
-/// Fingerprint of `what` (the merged TM's path, the corpus lexicon's settings) and, per pair,
-/// its id, input hashes and settings.
+/// Fingerprint of `what` (the merged TM's path and pivot, the corpus lexicon's settings) and,
+/// per pair, its id, input hashes and settings.
 fn inputs_fingerprint(
     what: &str,
     pairs: &[PairSpec],
@@ -1113,6 +1131,9 @@ enum MergeSink {
         file: Arc<Mutex<Option<AtomicFile>>>,
     },
     Moses(Box<MosesSink<AtomicFile>>),
+    /// Multilingual TMX: the pairs of each pivot document (by source path), written at the
+    /// end.
+    Pivot(Vec<(PathBuf, Vec<AlignedPair>)>),
     /// Failed: later pairs are ignored, the error is reported.
     Failed(Error),
 }
@@ -1132,7 +1153,10 @@ impl<'a> Merger<'a> {
         Merger {
             job,
             path: path.to_path_buf(),
-            sink: MergeSink::Pending,
+            sink: match job.pivot {
+                Some(_) => MergeSink::Pivot(Vec::new()),
+                None => MergeSink::Pending,
+            },
             seen: HashSet::new(),
             pairs: 0,
             units: 0,
@@ -1140,7 +1164,15 @@ impl<'a> Merger<'a> {
     }
 
     /// Adds a pair (already filtered, except for cross-pair dedup).
-    fn add(&mut self, pair: &AlignedPair) {
+    fn add(&mut self, spec: &PairSpec, pair: &AlignedPair) {
+        if let MergeSink::Pivot(docs) = &mut self.sink {
+            match docs.iter_mut().find(|(src, _)| *src == spec.src) {
+                Some((_, pairs)) => pairs.push(pair.clone()),
+                None => docs.push((spec.src.clone(), vec![pair.clone()])),
+            }
+            self.pairs += 1;
+            return;
+        }
         let deduped;
         let pair = if self.job.filter.dedup {
             deduped = self.job.filter.filtered(pair, &mut self.seen);
@@ -1157,7 +1189,7 @@ impl<'a> Merger<'a> {
         let result = match &mut self.sink {
             MergeSink::Stream { sink, .. } => sink.write_pair(pair),
             MergeSink::Moses(sink) => sink.write_pair(pair),
-            MergeSink::Pending | MergeSink::Failed(_) => return,
+            MergeSink::Pending | MergeSink::Pivot(_) | MergeSink::Failed(_) => return,
         };
         match result {
             Ok(()) => {
@@ -1203,7 +1235,12 @@ impl<'a> Merger<'a> {
     /// Closes and publishes the TM; returns its record and the files written.
     fn finish(self) -> (MergeRecord, Vec<PathBuf>) {
         let path = self.path.clone();
+        let mut units = self.units;
         let result = match self.sink {
+            MergeSink::Pivot(docs) => write_pivot(self.job, &path, &docs).map(|n| {
+                units = n;
+                vec![path.clone()]
+            }),
             // No pair aligned: still an (empty) TM, so later steps find the file.
             MergeSink::Pending => {
                 let empty = AlignedPair::default();
@@ -1242,10 +1279,30 @@ impl<'a> Merger<'a> {
             status,
             error,
             pairs: self.pairs,
-            units: self.units,
+            units,
         };
         (record, outputs)
     }
+}
+
+/// Writes the multilingual TMX of the collected pivot documents (ids: source file stems);
+/// returns the units written.
+fn write_pivot(job: &BatchJob, path: &Path, docs: &[(PathBuf, Vec<AlignedPair>)]) -> Result<usize> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).map_err(|e| Error::from(e).with_path(parent))?;
+    }
+    let docs: Vec<export::multilingual::PivotDocument> = docs
+        .iter()
+        .map(|(src, pairs)| export::multilingual::PivotDocument {
+            id: src
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            pairs: pairs.iter().collect(),
+        })
+        .collect();
+    let pivot = job.pivot.as_deref().unwrap_or_default();
+    export::multilingual::write_file(path, &docs, pivot, &job.export, job.filter.dedup)
 }
 
 #[cfg(test)]

@@ -1,63 +1,19 @@
 //! The command line end to end: the seed article into every format, and bad input.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_bitalign"))
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn seed() -> (PathBuf, PathBuf) {
-    let c = root().join("corpora/docs");
-    (
-        c.join("en/ar-mei-defense.txt"),
-        c.join("ar/ar-mei-defense.txt"),
-    )
-}
+use common::{bin, root, seed};
 
 fn align_seed(dir: &Path, file: &str, extra: &[&str]) -> (Output, PathBuf) {
-    let (en, ar) = seed();
     let out = dir.join(file);
-    let o = bin()
-        .arg("align")
-        .arg(&en)
-        .arg(&ar)
-        .args(["--src-lang", "en", "--tgt-lang", "ar", "-o"])
-        .arg(&out)
-        .args(extra)
-        .output()
-        .expect("runs");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    (o, out)
+    (common::align_seed(&out, extra, &[]), out)
 }
 
 fn squash(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
-#[test]
-fn seed_tmx_validates_against_the_tmx14_dtd() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let (_, tmx) = align_seed(dir.path(), "seed.tmx", &[]);
-    let text = std::fs::read_to_string(&tmx).expect("tmx");
-    assert!(text.contains("srclang=\"en\"") && text.contains("xml:lang=\"ar\""));
-    let dtd = root().join("../shared/formats/tmx14.dtd");
-    let has_xmllint = Command::new("xmllint").arg("--version").output().is_ok();
-    if !dtd.exists() || !has_xmllint {
-        println!("skipped DTD validation: needs ../shared/formats/tmx14.dtd and xmllint");
-        return;
-    }
-    let v = Command::new("xmllint")
-        .args(["--noout", "--nonet", "--dtdvalid"])
-        .arg(&dtd)
-        .arg(&tmx)
-        .output()
-        .expect("xmllint runs");
-    assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stderr));
 }
 
 #[test]

@@ -1,11 +1,12 @@
 //! Export formats and atomic output, on a hand-built English–Arabic pair with the characters
-//! that break naive writers (`&`, `<`, U+0001, tabs, newlines, quotes, commas).
+//! that break naive writers (`&`, `<`, U+0001, tabs, newlines, quotes, commas); then the TMX
+//! options of the command line (dates, tags, note, filters) on the seed article.
 
-use std::collections::HashMap;
+mod common;
+
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::{Arc, Mutex};
 
 use bitalign::align::{AlignedPair, Bead};
@@ -14,8 +15,7 @@ use bitalign::eval;
 use bitalign::export::{self, ExportOptions, Format};
 use bitalign::output::AtomicFile;
 use bitalign::ErrorKind;
-use quick_xml::events::Event;
-use quick_xml::Reader;
+use common::{parse_tmx, xmllint_validate};
 
 const DATE: &str = "20250101T120000Z";
 
@@ -97,114 +97,6 @@ fn entries(dir: &Path) -> Vec<String> {
     v
 }
 
-#[derive(Debug, Default)]
-struct Tu {
-    attrs: HashMap<String, String>,
-    props: Vec<(String, String)>,
-    notes: Vec<String>,
-    tuvs: Vec<(String, String)>,
-    /// Child element names in document order, to check prop/note come before tuv.
-    children: Vec<String>,
-}
-
-#[derive(Debug, Default)]
-struct Tmx {
-    tmx_attrs: HashMap<String, String>,
-    header: HashMap<String, String>,
-    tus: Vec<Tu>,
-}
-
-fn attrs(e: &quick_xml::events::BytesStart) -> HashMap<String, String> {
-    e.attributes()
-        .map(|a| {
-            let a = a.unwrap();
-            (
-                String::from_utf8(a.key.as_ref().to_vec()).unwrap(),
-                a.unescape_value().unwrap().into_owned(),
-            )
-        })
-        .collect()
-}
-
-/// Parses TMX with quick-xml (which fails on ill-formed XML, e.g. a raw U+0001).
-fn parse_tmx(text: &str) -> Tmx {
-    let mut r = Reader::from_str(text);
-    let mut tmx = Tmx::default();
-    let mut stack: Vec<String> = Vec::new();
-    let mut tuv_lang = String::new();
-    let mut prop_type = String::new();
-    let mut buf = String::new();
-    loop {
-        match r.read_event().unwrap() {
-            Event::Start(e) => {
-                let name = String::from_utf8(e.name().as_ref().to_vec()).unwrap();
-                handle_start(&mut tmx, &name, &e, &mut tuv_lang, &mut prop_type);
-                buf.clear();
-                stack.push(name);
-            }
-            Event::Empty(e) => {
-                let name = String::from_utf8(e.name().as_ref().to_vec()).unwrap();
-                handle_start(&mut tmx, &name, &e, &mut tuv_lang, &mut prop_type);
-                buf.clear();
-                handle_end(&mut tmx, &name, &buf, &tuv_lang, &prop_type);
-            }
-            Event::Text(t) => buf.push_str(&t.unescape().unwrap()),
-            Event::CData(_) => panic!("no CDATA expected"),
-            Event::End(_) => {
-                let name = stack.pop().unwrap();
-                handle_end(&mut tmx, &name, &buf, &tuv_lang, &prop_type);
-                buf.clear();
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    assert!(stack.is_empty());
-    tmx
-}
-
-fn handle_start(
-    tmx: &mut Tmx,
-    name: &str,
-    e: &quick_xml::events::BytesStart,
-    tuv_lang: &mut String,
-    prop_type: &mut String,
-) {
-    match name {
-        "tmx" => tmx.tmx_attrs = attrs(e),
-        "header" => tmx.header = attrs(e),
-        "tu" => tmx.tus.push(Tu {
-            attrs: attrs(e),
-            ..Default::default()
-        }),
-        "tuv" => *tuv_lang = attrs(e).get("xml:lang").cloned().unwrap_or_default(),
-        "prop" => *prop_type = attrs(e)["type"].clone(),
-        _ => {}
-    }
-    if matches!(name, "prop" | "note" | "tuv") {
-        if let Some(tu) = tmx.tus.last_mut() {
-            tu.children.push(name.to_string());
-        }
-    }
-}
-
-fn handle_end(tmx: &mut Tmx, name: &str, text: &str, tuv_lang: &str, prop_type: &str) {
-    let Some(tu) = tmx.tus.last_mut() else { return };
-    match name {
-        "seg" => tu.tuvs.push((tuv_lang.to_string(), text.to_string())),
-        "prop" => tu.props.push((prop_type.to_string(), text.to_string())),
-        "note" => tu.notes.push(text.to_string()),
-        _ => {}
-    }
-}
-
-fn prop<'a>(tu: &'a Tu, ty: &str) -> Option<&'a str> {
-    tu.props
-        .iter()
-        .find(|(t, _)| t == ty)
-        .map(|(_, v)| v.as_str())
-}
-
 #[test]
 fn tmx_has_required_header_attributes_and_escaped_clean_segments() {
     let p = pair("doc1");
@@ -229,9 +121,9 @@ fn tmx_has_required_header_attributes_and_escaped_clean_segments() {
     let first = &tmx.tus[0];
     assert_eq!(first.attrs["tuid"], "doc1-1");
     assert_eq!(first.attrs["creationdate"], DATE);
-    assert_eq!(prop(first, "x-score"), Some("0.973"));
-    assert_eq!(prop(first, "x-document"), Some("doc1"));
-    assert_eq!(prop(first, "x-src-sentences"), Some("1"));
+    assert_eq!(first.prop("x-score"), Some("0.973"));
+    assert_eq!(first.prop("x-document"), Some("doc1"));
+    assert_eq!(first.prop("x-src-sentences"), Some("1"));
     assert_eq!(
         first.tuvs,
         vec![
@@ -243,8 +135,9 @@ fn tmx_has_required_header_attributes_and_escaped_clean_segments() {
         ]
     );
     let two_one = &tmx.tus[1];
-    assert_eq!(prop(two_one, "x-src-sentences"), Some("2-3"));
-    assert_eq!(prop(two_one, "x-tgt-sentences"), Some("2"));
+    assert_eq!(two_one.prop("x-src-sentences"), Some("2-3"));
+    assert_eq!(two_one.prop("x-tgt-sentences"), Some("2"));
+    assert_eq!(two_one.prop("x-bead"), Some("2-1"));
     // The control character is gone, the rest of the text kept.
     let last = tmx.tus.last().unwrap();
     assert_eq!(last.tuvs[0].1, "Bell rings.");
@@ -276,8 +169,8 @@ fn tmx_leaves_one_sided_beads_out_by_default_and_includes_them_on_request() {
     assert_eq!(tmx.tus.len(), 4);
     let one_sided = &tmx.tus[2];
     assert_eq!(one_sided.attrs["tuid"], "doc1-3");
-    assert_eq!(prop(one_sided, "x-src-sentences"), Some(""));
-    assert_eq!(prop(one_sided, "x-tgt-sentences"), Some("3"));
+    assert_eq!(one_sided.prop("x-src-sentences"), Some(""));
+    assert_eq!(one_sided.prop("x-tgt-sentences"), Some("3"));
     assert_eq!(
         one_sided.tuvs,
         vec![("ar".to_string(), "جملة عربية فقط.".to_string())]
@@ -313,37 +206,7 @@ fn tmx_tuids_stay_unique_when_merged_pairs_share_an_id() {
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), 6);
-    assert!(tmx
-        .tus
-        .iter()
-        .all(|t| prop(t, "x-document") == Some("same")));
-}
-
-fn xmllint_validate(path: &Path) -> Option<(bool, String)> {
-    let dtd = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/formats/tmx14.dtd");
-    if !dtd.is_file() {
-        println!("skipped: {} not found", dtd.display());
-        return None;
-    }
-    // The DOCTYPE names tmx14.dtd relative to the file; without it beside the file xmllint
-    // warns that it cannot load it.
-    fs::copy(&dtd, path.with_file_name("tmx14.dtd")).unwrap();
-    let out = match Command::new("xmllint")
-        .arg("--noout")
-        .arg("--dtdvalid")
-        .arg(&dtd)
-        .arg(path)
-        .output()
-    {
-        Ok(o) => o,
-        Err(e) => {
-            println!("skipped: xmllint not runnable ({e}); install libxml2-utils");
-            return None;
-        }
-    };
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    // xmllint reports a tuv without xml:lang only as a warning with exit 0: fail on any output.
-    Some((out.status.success() && stderr.trim().is_empty(), stderr))
+    assert!(tmx.tus.iter().all(|t| t.prop("x-document") == Some("same")));
 }
 
 #[test]
@@ -668,4 +531,168 @@ mod properties {
             }
         }
     }
+}
+
+/// Aligns the seed article with the real binary into a TMX; returns its text.
+fn seed_tmx(dir: &Path, name: &str, extra: &[&str], env: &[(&str, &str)]) -> String {
+    let out = dir.join(name);
+    let args: Vec<&str> = ["-f", "tmx"].iter().chain(extra).copied().collect();
+    common::align_seed(&out, &args, env);
+    fs::read_to_string(out).unwrap()
+}
+
+#[test]
+fn tmx_is_byte_for_byte_reproducible_with_a_fixed_date_or_source_date_epoch() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixed = ["--creation-date", "2025-01-01T12:00:00Z"];
+    let a = seed_tmx(dir.path(), "a.tmx", &fixed, &[]);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let b = seed_tmx(dir.path(), "b.tmx", &fixed, &[]);
+    assert_eq!(a, b);
+    let tmx = parse_tmx(&a);
+    assert_eq!(tmx.header["creationdate"], DATE);
+    assert!(tmx.tus.iter().all(|t| t.attrs["creationdate"] == DATE));
+    let epoch = seed_tmx(
+        dir.path(),
+        "c.tmx",
+        &[],
+        &[("SOURCE_DATE_EPOCH", "1735732800")],
+    );
+    assert_eq!(epoch, a);
+    // The option wins over the environment.
+    let both = seed_tmx(
+        dir.path(),
+        "d.tmx",
+        &["--creation-date", "20000101T000000Z"],
+        &[("SOURCE_DATE_EPOCH", "1735732800")],
+    );
+    assert_eq!(parse_tmx(&both).header["creationdate"], "20000101T000000Z");
+}
+
+#[test]
+fn malformed_creation_date_or_source_date_epoch_is_a_usage_error() {
+    let (en, ar) = common::seed();
+    for (args, env) in [
+        (vec!["--creation-date", "1 Jan 2025"], None),
+        (vec![], Some("tomorrow")),
+    ] {
+        let mut cmd = common::bin();
+        cmd.arg("align")
+            .arg(&en)
+            .arg(&ar)
+            .args(["-f", "tmx"])
+            .args(&args);
+        cmd.env_remove("SOURCE_DATE_EPOCH");
+        if let Some(v) = env {
+            cmd.env("SOURCE_DATE_EPOCH", v);
+        }
+        let o = cmd.output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?} {env:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("date") || err.contains("SOURCE_DATE_EPOCH"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn cli_tag_note_and_one_sided_options_reach_the_tmx() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = parse_tmx(&seed_tmx(dir.path(), "p.tmx", &[], &[]));
+    assert!(plain
+        .tus
+        .iter()
+        .all(|t| t.tuvs.len() == 2 && t.notes.is_empty()));
+    let extra = [
+        "--src-tag",
+        "en_us",
+        "--tgt-tag",
+        "ar-iq",
+        "--note",
+        "seed & co",
+        "--one-sided",
+    ];
+    let tmx = parse_tmx(&seed_tmx(dir.path(), "t.tmx", &extra, &[]));
+    assert_eq!(tmx.header["srclang"], "en-US");
+    assert!(tmx.tus.len() > plain.tus.len());
+    // The Arabic-only byline is kept as a unit with one tuv.
+    assert!(tmx
+        .tus
+        .iter()
+        .any(|t| t.tuvs.len() == 1 && t.tuvs[0].0 == "ar-IQ"));
+    for tu in &tmx.tus {
+        assert_eq!(tu.notes, ["seed & co"]);
+        assert!(tu.tuvs.iter().all(|(l, _)| l == "en-US" || l == "ar-IQ"));
+        // x-bead is the shape the sentence positions give.
+        let len = |s: &str| match s.split_once('-') {
+            Some((a, b)) => b.parse::<usize>().unwrap() - a.parse::<usize>().unwrap() + 1,
+            None => usize::from(!s.is_empty()),
+        };
+        let src = len(tu.prop("x-src-sentences").unwrap());
+        let tgt = len(tu.prop("x-tgt-sentences").unwrap());
+        assert_eq!(tu.prop("x-bead"), Some(format!("{src}-{tgt}").as_str()));
+    }
+}
+
+#[test]
+fn cli_min_score_keeps_only_confident_units() {
+    let dir = tempfile::tempdir().unwrap();
+    let all = parse_tmx(&seed_tmx(dir.path(), "all.tmx", &[], &[]));
+    let sure = parse_tmx(&seed_tmx(
+        dir.path(),
+        "sure.tmx",
+        &["--min-score", "0.95"],
+        &[],
+    ));
+    let score = |t: &common::Tu| t.prop("x-score").unwrap().parse::<f64>().unwrap();
+    assert!(all.tus.iter().any(|t| score(t) < 0.95));
+    assert!(!sure.tus.is_empty() && sure.tus.len() < all.tus.len());
+    assert!(sure.tus.iter().all(|t| score(t) >= 0.95));
+}
+
+#[test]
+fn cli_dedup_writes_a_repeated_sentence_pair_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (en, ar) = common::seed();
+    // The seed twice over: every unit is repeated.
+    let twice = |p: &Path, name: &str| {
+        let text = fs::read_to_string(p).unwrap();
+        let out = dir.path().join(name);
+        fs::write(&out, format!("{text}\n\n{text}\n")).unwrap();
+        out
+    };
+    let (en2, ar2) = (twice(&en, "en.txt"), twice(&ar, "ar.txt"));
+    let run = |extra: &[&str]| {
+        let out = dir.path().join("out.tmx");
+        let o = common::bin()
+            .arg("align")
+            .arg(&en2)
+            .arg(&ar2)
+            .args(["--src-lang", "en", "--tgt-lang", "ar", "-o"])
+            .arg(&out)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        parse_tmx(&fs::read_to_string(&out).unwrap())
+    };
+    let pairs = |t: &common::Tmx| -> Vec<Vec<(String, String)>> {
+        t.tus.iter().map(|u| u.tuvs.clone()).collect()
+    };
+    let with_dups = pairs(&run(&[]));
+    let deduped = pairs(&run(&["--dedup"]));
+    let unique: std::collections::HashSet<_> = with_dups.iter().cloned().collect();
+    assert!(
+        unique.len() < with_dups.len(),
+        "the doubled seed repeats units"
+    );
+    assert_eq!(deduped.len(), unique.len());
+    assert_eq!(
+        deduped
+            .iter()
+            .cloned()
+            .collect::<std::collections::HashSet<_>>(),
+        unique
+    );
 }

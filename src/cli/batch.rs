@@ -46,6 +46,10 @@ pub struct Args {
     /// Also write one TM of the whole corpus (its extension sets the format when -f is absent).
     #[arg(long, value_name = "FILE")]
     pub merge: Option<PathBuf>,
+    /// Write --merge as one multilingual TMX: the LANG folder is the source, and each tu
+    /// holds a LANG segment with its translation in every other language folder.
+    #[arg(long, value_name = "LANG", requires = "merge")]
+    pub pivot: Option<String>,
     /// Skip pairs whose output exists and whose inputs and settings have not changed.
     #[arg(long)]
     pub resume: bool,
@@ -59,7 +63,10 @@ pub struct Args {
     pub output: OutputArgs,
 }
 
-pub fn run(args: Args) -> Result<ExitCode> {
+pub fn run(mut args: Args) -> Result<ExitCode> {
+    if let Some(pivot) = args.pivot.clone() {
+        check_pivot(&pivot, &mut args)?;
+    }
     let format = args.output.format(args.merge.as_deref())?;
     let source = match (&args.manifest, &args.dir) {
         (Some(m), _) => Source::Manifest(m.clone()),
@@ -69,10 +76,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let job = BatchJob {
         format,
         options: args.input.options()?,
-        export: args.output.export_options(),
+        export: args.output.export_options()?,
         filter: args.output.filter(),
         jobs: args.jobs.map(usize::from),
         merge: args.merge.clone(),
+        pivot: args.pivot.clone(),
         resume: args.resume,
         fingerprint: fingerprint(&args.input)?,
         corpus_lexicon: (!args.no_corpus_lexicon).then(CorpusLexicon::default),
@@ -105,6 +113,28 @@ pub fn run(args: Args) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `--pivot` is the source language and the merged TM is TMX: sets `--src-lang`, refuses a
+/// different one and a merge path whose extension names another format.
+fn check_pivot(pivot: &str, args: &mut Args) -> Result<()> {
+    match args.input.src_lang.as_deref() {
+        Some(src) if src != pivot && src != "auto" => {
+            return Err(bitalign::Error::msg(format!(
+                "--pivot {pivot} is the source language, but --src-lang is {src}"
+            )))
+        }
+        _ => args.input.src_lang = Some(pivot.to_string()),
+    }
+    let merge = args.merge.as_deref();
+    if let Some(f) = merge.and_then(bitalign::export::Format::from_path) {
+        if f != bitalign::export::Format::Tmx {
+            return Err(bitalign::Error::msg(format!(
+                "--pivot writes a multilingual TMX, not {f}: give --merge a .tmx path"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// What `--resume` must compare but the library cannot see inside: the dictionary file.

@@ -110,6 +110,10 @@ pub struct OutputArgs {
     /// Language tag written for the target side (e.g. ar-IQ) instead of --tgt-lang.
     #[arg(long)]
     pub tgt_tag: Option<String>,
+    /// TMX: creationdate of header and units, YYYYMMDDThhmmssZ or YYYY-MM-DDThh:mm:ssZ (UTC),
+    /// for reproducible files; default: SOURCE_DATE_EPOCH when set, else now.
+    #[arg(long, value_name = "DATE")]
+    pub creation_date: Option<String>,
 }
 
 impl OutputArgs {
@@ -121,8 +125,16 @@ impl OutputArgs {
         }
     }
 
-    pub fn export_options(&self) -> ExportOptions {
-        ExportOptions {
+    /// The export settings; fails on a malformed `--creation-date` or `SOURCE_DATE_EPOCH`.
+    pub fn export_options(&self) -> Result<ExportOptions> {
+        let creation_date = match (&self.creation_date, std::env::var("SOURCE_DATE_EPOCH")) {
+            (Some(d), _) => Some(export::tmx::parse_date(d)?),
+            (None, Ok(epoch)) if !epoch.trim().is_empty() => {
+                Some(export::tmx::date_from_epoch(&epoch)?)
+            }
+            _ => None,
+        };
+        Ok(ExportOptions {
             src_tag: self.src_tag.clone(),
             tgt_tag: self.tgt_tag.clone(),
             one_sided: if self.one_sided {
@@ -134,8 +146,9 @@ impl OutputArgs {
             },
             bom: self.bom,
             note: self.note.clone(),
+            creation_date,
             ..ExportOptions::default()
-        }
+        })
     }
 
     pub fn filter(&self) -> Filter {
@@ -155,7 +168,7 @@ pub fn write_pairs(pairs: &[AlignedPair], out: &OutputArgs, path: Option<&Path>)
         .iter()
         .map(|p| filter.filtered(p, &mut seen))
         .collect();
-    let opts = out.export_options();
+    let opts = out.export_options()?;
     match path {
         Some(p) => export::write_file(format, p, kept.iter(), &opts),
         None => {

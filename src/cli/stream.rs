@@ -58,12 +58,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
         note: None,
         src_tag: None,
         tgt_tag: None,
+        creation_date: None,
     };
     let job = StreamJob {
         options: args.input.options()?,
         filter: output.filter(),
         one_sided: output
-            .export_options()
+            .export_options()?
             .one_sided_for(bitalign::export::Format::Jsonl),
         jobs: args.jobs.map(usize::from),
         ..StreamJob::default()

@@ -22,6 +22,7 @@ use crate::output::{self, AtomicFile};
 pub mod csv_format;
 pub mod jsonl;
 pub mod moses;
+pub mod multilingual;
 pub mod tmx;
 pub mod tsv;
 pub mod vecalign;

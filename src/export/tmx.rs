@@ -4,10 +4,15 @@
 //!
 //! One `tu` per bead. Its `tuid` is `<pair id>-<bead number>` (1-based, counting every bead,
 //! so ids stay the same whether one-sided beads are written or not); a pair id seen before
-//! in the same file gets a `#2`, `#3`... suffix so tuids stay unique in a merged TM. Props:
-//! `x-score` (3 decimals), `x-document` (pair id, left out when empty), `x-src-sentences` and
-//! `x-tgt-sentences` (1-based positions `3` or `3-4`, empty for a missing side). A one-sided
-//! bead, when written, has a `tuv` only for the side that has text.
+//! in the same file gets a `#2`, `#3`... suffix so tuids stay unique in a merged TM. Props
+//! (Trados maps `x-` props to TM fields): `x-score` (3 decimals), `x-document` (pair id,
+//! left out when empty), `x-src-sentences` and `x-tgt-sentences` (1-based positions `3` or
+//! `3-4`, empty for a missing side), `x-bead` (shape, e.g. `2-1`). A one-sided bead, when
+//! written, has a `tuv` only for the side that has text.
+//!
+//! Header and units carry one `creationdate` (ISO 8601 basic, UTC): the option
+//! ([`parse_date`] reads the user's form, [`date_from_epoch`] `SOURCE_DATE_EPOCH`) or now.
+//! A fixed date makes the file byte-for-byte reproducible.
 
 use std::collections::HashSet;
 use std::io::{BufWriter, Write};
@@ -31,44 +36,18 @@ pub struct TmxSink<W: Write> {
     one_sided: bool,
     note: Option<String>,
     date: String,
-    used_ids: HashSet<String>,
+    ids: UniqueIds,
 }
 
 impl<W: Write> TmxSink<W> {
     /// Writes the XML declaration, DOCTYPE and header. Fails on a `creation_date` not in
     /// `YYYYMMDDThhmmssZ` form (clients parse it).
     pub fn new(out: W, opts: &ExportOptions, src_lang: &str, tgt_lang: &str) -> Result<Self> {
-        let date = match &opts.creation_date {
-            Some(d) if is_tmx_date(d) => d.clone(),
-            Some(d) => {
-                return Err(Error::msg(format!(
-                    "TMX creation date '{d}' is not in the form YYYYMMDDThhmmssZ"
-                )))
-            }
-            None => now_tmx_date(),
-        };
+        let date = creation_date(opts)?;
         let src_lang = pick_tag(opts.src_tag.as_deref(), src_lang, "und");
         let tgt_lang = pick_tag(opts.tgt_tag.as_deref(), tgt_lang, "und");
         let mut out = BufWriter::new(out);
-        let version = xml_safe(&opts.tool_version);
-        write!(
-            out,
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-             <!DOCTYPE tmx SYSTEM \"tmx14.dtd\">\n\
-             <tmx version=\"1.4\">\n  \
-             <header creationtool=\"bitalign\" creationtoolversion=\"{}\" segtype=\"sentence\" \
-             o-tmf=\"bitalign\" adminlang=\"en\" srclang=\"{}\" datatype=\"plaintext\" \
-             creationdate=\"{}\"/>\n  \
-             <body>\n",
-            xml_escape(&version, true),
-            xml_escape(&xml_safe(&src_lang), true),
-            date,
-        )?;
-        let note = opts
-            .note
-            .as_deref()
-            .map(|n| xml_safe(n.trim()).into_owned())
-            .filter(|n| !n.is_empty());
+        write_header(&mut out, opts, &src_lang, &date)?;
         Ok(TmxSink {
             out,
             src_lang,
@@ -76,31 +55,19 @@ impl<W: Write> TmxSink<W> {
             src_over: opts.src_tag.clone(),
             tgt_over: opts.tgt_tag.clone(),
             one_sided: opts.one_sided_for(Format::Tmx),
-            note,
+            note: clean_note(opts),
             date,
-            used_ids: HashSet::new(),
+            ids: UniqueIds::default(),
         })
     }
 
     /// Writes the footer, flushes, and gives the writer back (e.g. to commit an
     /// [`crate::output::AtomicFile`]).
     pub fn into_inner(mut self) -> Result<W> {
-        self.out.write_all(b"  </body>\n</tmx>\n")?;
+        write_footer(&mut self.out)?;
         let mut w = self.out.into_inner().map_err(|e| e.into_error())?;
         w.flush()?;
         Ok(w)
-    }
-
-    /// A document id not used before in this file.
-    fn unique_doc_id(&mut self, id: &str) -> String {
-        let mut candidate = id.to_string();
-        let mut n = 1;
-        while self.used_ids.contains(&candidate) {
-            n += 1;
-            candidate = format!("{id}#{n}");
-        }
-        self.used_ids.insert(candidate.clone());
-        candidate
     }
 }
 
@@ -108,66 +75,38 @@ impl<W: Write> Sink for TmxSink<W> {
     fn write_pair(&mut self, pair: &AlignedPair) -> Result<()> {
         check_pair(pair)?;
         let doc = xml_safe(pair.id.trim()).into_owned();
-        let tuid_base = self.unique_doc_id(&doc);
+        let tuid_base = self.ids.claim(&doc);
         // Each pair's own language, so a TM merged from several language pairs stays right.
         let src_lang = pick_tag(self.src_over.as_deref(), &pair.src.lang, &self.src_lang);
         let tgt_lang = pick_tag(self.tgt_over.as_deref(), &pair.tgt.lang, &self.tgt_lang);
-        let src_lang = xml_safe(&src_lang).into_owned();
-        let tgt_lang = xml_safe(&tgt_lang).into_owned();
         for (i, bead) in pair.beads.iter().enumerate() {
             let (src, tgt) = bead_texts(pair, i, bead)?;
-            let src = xml_safe(src.trim()).trim().to_string();
-            let tgt = xml_safe(tgt.trim()).trim().to_string();
+            let src = clean_segment(&src);
+            let tgt = clean_segment(&tgt);
             if !keep(self.one_sided, &src, &tgt) {
                 continue;
             }
-            let tuid = if tuid_base.is_empty() {
-                format!("{}", i + 1)
-            } else {
-                format!("{tuid_base}-{}", i + 1)
-            };
             let o = &mut self.out;
-            writeln!(
-                o,
-                "    <tu tuid=\"{}\" creationdate=\"{}\">",
-                xml_escape(&tuid, true),
-                self.date
-            )?;
-            writeln!(
-                o,
-                "      <prop type=\"x-score\">{:.3}</prop>",
-                clean_score(bead.score)
-            )?;
+            open_tu(o, &tuid(&tuid_base, i + 1), &self.date)?;
+            write_prop(o, 6, "x-score", &format!("{:.3}", clean_score(bead.score)))?;
             if !doc.is_empty() {
-                writeln!(
-                    o,
-                    "      <prop type=\"x-document\">{}</prop>",
-                    xml_escape(&doc, false)
-                )?;
+                write_prop(o, 6, "x-document", &doc)?;
             }
-            writeln!(
+            write_prop(o, 6, "x-src-sentences", &positions(&bead.src))?;
+            write_prop(o, 6, "x-tgt-sentences", &positions(&bead.tgt))?;
+            write_prop(
                 o,
-                "      <prop type=\"x-src-sentences\">{}</prop>",
-                positions(&bead.src)
-            )?;
-            writeln!(
-                o,
-                "      <prop type=\"x-tgt-sentences\">{}</prop>",
-                positions(&bead.tgt)
+                6,
+                "x-bead",
+                &format!("{}-{}", bead.src.len(), bead.tgt.len()),
             )?;
             if let Some(note) = &self.note {
                 writeln!(o, "      <note>{}</note>", xml_escape(note, false))?;
             }
             for (lang, text) in [(&src_lang, &src), (&tgt_lang, &tgt)] {
-                if text.is_empty() {
-                    continue;
+                if !text.is_empty() {
+                    write_tuv(o, lang, &[], text)?;
                 }
-                writeln!(
-                    o,
-                    "      <tuv xml:lang=\"{}\"><seg>{}</seg></tuv>",
-                    xml_escape(lang, true),
-                    xml_escape(text, false)
-                )?;
             }
             writeln!(o, "    </tu>")?;
         }
@@ -179,8 +118,139 @@ impl<W: Write> Sink for TmxSink<W> {
     }
 }
 
+/// Document ids already used in one file: a repeated id gets `#2`, `#3`... so tuids stay
+/// unique in a merged TM.
+#[derive(Debug, Default)]
+pub(crate) struct UniqueIds(HashSet<String>);
+
+impl UniqueIds {
+    /// `id`, or `id#n` with the first `n` not used before.
+    pub(crate) fn claim(&mut self, id: &str) -> String {
+        let mut candidate = id.to_string();
+        let mut n = 1;
+        while self.0.contains(&candidate) {
+            n += 1;
+            candidate = format!("{id}#{n}");
+        }
+        self.0.insert(candidate.clone());
+        candidate
+    }
+}
+
+/// `<base>-<n>`, or `<n>` for a pair without id.
+pub(crate) fn tuid(base: &str, n: usize) -> String {
+    if base.is_empty() {
+        n.to_string()
+    } else {
+        format!("{base}-{n}")
+    }
+}
+
+/// Segment text as TMX clients match it: XML-safe and trimmed (OmegaT gives no exact match
+/// for a segment with outer spaces).
+pub(crate) fn clean_segment(text: &str) -> String {
+    xml_safe(text.trim()).trim().to_string()
+}
+
+/// The note of the options, XML-safe and trimmed; `None` when empty.
+pub(crate) fn clean_note(opts: &ExportOptions) -> Option<String> {
+    opts.note
+        .as_deref()
+        .map(|n| xml_safe(n.trim()).into_owned())
+        .filter(|n| !n.is_empty())
+}
+
+/// The `creationdate` of header and units: the option, checked, else now.
+pub(crate) fn creation_date(opts: &ExportOptions) -> Result<String> {
+    match &opts.creation_date {
+        Some(d) if is_tmx_date(d) => Ok(d.clone()),
+        Some(d) => Err(Error::msg(format!(
+            "TMX creation date '{d}' is not in the form YYYYMMDDThhmmssZ"
+        ))),
+        None => Ok(now_tmx_date()),
+    }
+}
+
+/// The XML declaration, DOCTYPE, `<header>` and `<body>` opening tag.
+pub(crate) fn write_header<W: Write>(
+    out: &mut W,
+    opts: &ExportOptions,
+    srclang: &str,
+    date: &str,
+) -> Result<()> {
+    let version = xml_safe(&opts.tool_version);
+    write!(
+        out,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <!DOCTYPE tmx SYSTEM \"tmx14.dtd\">\n\
+         <tmx version=\"1.4\">\n  \
+         <header creationtool=\"bitalign\" creationtoolversion=\"{}\" segtype=\"sentence\" \
+         o-tmf=\"bitalign\" adminlang=\"en\" srclang=\"{}\" datatype=\"plaintext\" \
+         creationdate=\"{}\"/>\n  \
+         <body>\n",
+        xml_escape(&version, true),
+        xml_escape(&xml_safe(srclang), true),
+        date,
+    )?;
+    Ok(())
+}
+
+/// `</body></tmx>`.
+pub(crate) fn write_footer<W: Write>(out: &mut W) -> Result<()> {
+    out.write_all(b"  </body>\n</tmx>\n")?;
+    Ok(())
+}
+
+/// `<tu tuid=.. creationdate=..>`; the caller writes props, note, tuvs and `</tu>`.
+pub(crate) fn open_tu<W: Write>(out: &mut W, tuid: &str, date: &str) -> Result<()> {
+    writeln!(
+        out,
+        "    <tu tuid=\"{}\" creationdate=\"{date}\">",
+        xml_escape(&xml_safe(tuid), true)
+    )?;
+    Ok(())
+}
+
+/// `<prop type="..">value</prop>` indented by `indent` spaces.
+pub(crate) fn write_prop<W: Write>(
+    out: &mut W,
+    indent: usize,
+    ty: &str,
+    value: &str,
+) -> Result<()> {
+    writeln!(
+        out,
+        "{:indent$}<prop type=\"{}\">{}</prop>",
+        "",
+        xml_escape(&xml_safe(ty), true),
+        xml_escape(&xml_safe(value), false)
+    )?;
+    Ok(())
+}
+
+/// One `<tuv>`: its props (the DTD puts them before `<seg>`), then the already cleaned text.
+pub(crate) fn write_tuv<W: Write>(
+    out: &mut W,
+    lang: &str,
+    props: &[(&str, String)],
+    text: &str,
+) -> Result<()> {
+    let lang = xml_escape(&xml_safe(lang), true).into_owned();
+    let seg = xml_escape(text, false);
+    if props.is_empty() {
+        writeln!(out, "      <tuv xml:lang=\"{lang}\"><seg>{seg}</seg></tuv>")?;
+        return Ok(());
+    }
+    writeln!(out, "      <tuv xml:lang=\"{lang}\">")?;
+    for (ty, value) in props {
+        write_prop(out, 8, ty, value)?;
+    }
+    writeln!(out, "        <seg>{seg}</seg>\n      </tuv>")?;
+    Ok(())
+}
+
 /// 1-based sentence positions of a range: `3`, `3-4`, or empty.
-fn positions(r: &Range<usize>) -> String {
+pub(crate) fn positions(r: &Range<usize>) -> String {
     match r.len() {
         0 => String::new(),
         1 => format!("{}", r.start + 1),
@@ -195,6 +265,37 @@ fn is_tmx_date(s: &str) -> bool {
         && b[8] == b'T'
         && b[15] == b'Z'
         && b[..8].iter().chain(&b[9..15]).all(u8::is_ascii_digit)
+}
+
+/// A user-given date as a TMX date: `YYYYMMDDThhmmssZ` as is, or the extended form
+/// `YYYY-MM-DDThh:mm:ssZ`; UTC only (a TM date without zone is ambiguous).
+pub fn parse_date(s: &str) -> Result<String> {
+    let s = s.trim();
+    let basic: String = if s.len() == 20 {
+        s.chars().filter(|c| !matches!(c, '-' | ':')).collect()
+    } else {
+        s.to_string()
+    };
+    let b = s.as_bytes();
+    let extended_ok =
+        s.len() != 20 || (b[4] == b'-' && b[7] == b'-' && b[13] == b':' && b[16] == b':');
+    if extended_ok && is_tmx_date(&basic) {
+        Ok(basic)
+    } else {
+        Err(Error::msg(format!(
+            "date '{s}' is not YYYYMMDDThhmmssZ or YYYY-MM-DDThh:mm:ssZ (UTC)"
+        )))
+    }
+}
+
+/// The TMX date of a `SOURCE_DATE_EPOCH` value (decimal seconds since 1970, UTC; the
+/// reproducible-builds convention), refused when malformed rather than silently ignored.
+pub fn date_from_epoch(value: &str) -> Result<String> {
+    value.trim().parse::<u64>().map(tmx_date).map_err(|_| {
+        Error::msg(format!(
+            "SOURCE_DATE_EPOCH '{value}' is not a number of seconds since 1970"
+        ))
+    })
 }
 
 /// The current UTC time as a TMX date.
@@ -236,6 +337,20 @@ mod tests {
         assert_eq!(tmx_date(4_102_444_799), "20991231T235959Z");
         assert_eq!(tmx_date(4_107_542_399), "21000228T235959Z");
         assert!(is_tmx_date(&now_tmx_date()));
+    }
+
+    #[test]
+    fn user_dates_and_source_date_epoch_become_basic_utc() {
+        assert_eq!(parse_date("20250101T120000Z").unwrap(), "20250101T120000Z");
+        assert_eq!(
+            parse_date("2025-01-01T12:00:00Z").unwrap(),
+            "20250101T120000Z"
+        );
+        assert!(parse_date("2025-01-01").is_err());
+        assert!(parse_date("2025-01-01T12:00:00+01").is_err());
+        assert!(parse_date("2025-01-01X12:00:00Z").is_err());
+        assert_eq!(date_from_epoch("1735732800").unwrap(), "20250101T120000Z");
+        assert!(date_from_epoch("yesterday").is_err());
     }
 
     #[test]
