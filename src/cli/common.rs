@@ -82,8 +82,8 @@ impl InputArgs {
 /// What is written and what is kept.
 #[derive(clap::Args, Debug, Clone)]
 pub struct OutputArgs {
-    /// Output format: tmx, csv, tsv, jsonl, vecalign, moses (default: from the -o extension,
-    /// else tmx).
+    /// Output format: tmx, csv, tsv, jsonl, vecalign, moses, html (review page), xliff
+    /// (default: from the -o extension, else tmx).
     #[arg(short = 'f', long)]
     pub format: Option<String>,
     /// Drop beads whose confidence is below this (0..1).
@@ -110,6 +110,9 @@ pub struct OutputArgs {
     /// Language tag written for the target side (e.g. ar-IQ) instead of --tgt-lang.
     #[arg(long)]
     pub tgt_tag: Option<String>,
+    /// XLIFF version written by `-f xliff`: 1.2 or 2.0.
+    #[arg(long, default_value = "1.2", value_parser = ["1.2", "2.0"])]
+    pub xliff_version: String,
 }
 
 impl OutputArgs {
@@ -123,6 +126,8 @@ impl OutputArgs {
 
     pub fn export_options(&self) -> ExportOptions {
         ExportOptions {
+            // Checked by clap's value_parser; the default is the fallback.
+            xliff_version: self.xliff_version.parse().unwrap_or_default(),
             src_tag: self.src_tag.clone(),
             tgt_tag: self.tgt_tag.clone(),
             one_sided: if self.one_sided {

@@ -58,6 +58,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         note: None,
         src_tag: None,
         tgt_tag: None,
+        xliff_version: String::from("1.2"),
     };
     let job = StreamJob {
         options: args.input.options()?,

@@ -9,7 +9,7 @@ use std::io::{BufWriter, Write};
 
 use serde::Serialize;
 
-use super::{bead_texts, check_pair, clean_score, keep, ExportOptions, Format, Sink};
+use super::{bead_texts, check_pair, keep, known_score, ExportOptions, Format, Sink};
 use crate::align::AlignedPair;
 use crate::error::{Error, Result};
 
@@ -19,7 +19,9 @@ struct Record<'a> {
     tgt: &'a str,
     src_idx: Vec<usize>,
     tgt_idx: Vec<usize>,
-    score: f64,
+    /// Left out when unknown (units converted from a TM without scores).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    score: Option<f64>,
     #[serde(skip_serializing_if = "str::is_empty")]
     pair_id: &'a str,
 }
@@ -60,7 +62,7 @@ impl<W: Write> Sink for JsonlSink<W> {
                 tgt: &tgt,
                 src_idx: bead.src.clone().collect(),
                 tgt_idx: bead.tgt.clone().collect(),
-                score: clean_score(bead.score),
+                score: known_score(bead.score),
                 pair_id: &pair.id,
             };
             serde_json::to_writer(&mut self.out, &record)

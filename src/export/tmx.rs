@@ -15,7 +15,7 @@ use std::ops::Range;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::{
-    bead_texts, check_pair, clean_score, keep, pick_tag, xml_escape, xml_safe, ExportOptions,
+    bead_texts, check_pair, keep, known_score, pick_tag, xml_escape, xml_safe, ExportOptions,
     Format, Sink,
 };
 use crate::align::AlignedPair;
@@ -133,11 +133,10 @@ impl<W: Write> Sink for TmxSink<W> {
                 xml_escape(&tuid, true),
                 self.date
             )?;
-            writeln!(
-                o,
-                "      <prop type=\"x-score\">{:.3}</prop>",
-                clean_score(bead.score)
-            )?;
+            // Unknown (NaN) for units converted from a TM without scores: left out.
+            if let Some(score) = known_score(bead.score) {
+                writeln!(o, "      <prop type=\"x-score\">{score:.3}</prop>")?;
+            }
             if !doc.is_empty() {
                 writeln!(
                     o,
