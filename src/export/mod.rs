@@ -530,9 +530,10 @@ mod tests {
             assert_eq!(f.name().parse::<Format>().unwrap(), f);
         }
         assert_eq!("NDJSON".parse::<Format>().unwrap(), Format::Jsonl);
-        let e = "xliff".parse::<Format>().unwrap_err();
-        assert!(matches!(e.kind(), ErrorKind::UnknownFormat(n) if n == "xliff"));
-        assert!(e.to_string().contains("xliff"));
+        assert_eq!("xlf".parse::<Format>().unwrap(), Format::Xliff);
+        let e = "sdlxliff".parse::<Format>().unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::UnknownFormat(n) if n == "sdlxliff"));
+        assert!(e.to_string().contains("sdlxliff"));
     }
 
     #[test]

@@ -12,13 +12,7 @@ const CODES: [&str; 5] = ["bpt", "ept", "ph", "it", "ut"];
 pub(super) fn read(text: &str) -> Result<Table> {
     let mut w = Walker::new(text);
     let mut table = Table::default();
-    match w.next_node()? {
-        Node::Open { name, .. } if name == "tmx" => {}
-        Node::Open { name, .. } => {
-            return Err(w.error(format!("not a TMX file: the root element is <{name}>")))
-        }
-        _ => return Err(w.error("not a TMX file: no root element")),
-    }
+    w.root("tmx", "a TMX")?;
     let mut row: Option<Row> = None;
     let mut lang: Option<String> = None;
     loop {

@@ -15,16 +15,9 @@ pub(super) fn read(text: &str) -> Result<Table> {
     let mut w = Walker::new(text);
     let mut table = Table::default();
     // 2.0 names the languages once on the root, 1.2 on every <file>.
-    let (mut src, mut tgt) = match w.next_node()? {
-        Node::Open { name, attrs } if name == "xliff" => (
-            attr(&attrs, "srcLang").map(str::to_string),
-            attr(&attrs, "trgLang").map(str::to_string),
-        ),
-        Node::Open { name, .. } => {
-            return Err(w.error(format!("not an XLIFF file: the root element is <{name}>")))
-        }
-        _ => return Err(w.error("not an XLIFF file: no root element")),
-    };
+    let root = w.root("xliff", "an XLIFF")?;
+    let mut src = attr(&root, "srcLang").map(str::to_string);
+    let mut tgt = attr(&root, "trgLang").map(str::to_string);
     table.src_hint = src.clone();
     let mut doc = String::new();
     let mut row: Option<Row> = None;

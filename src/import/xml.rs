@@ -131,6 +131,21 @@ impl<'a> Walker<'a> {
         Error::parse(line_of(before), format!("column {column}: {message}"))
     }
 
+    /// The root element, which must be `expected` (else an error saying what the file is
+    /// not); its attributes.
+    pub fn root(&mut self, expected: &str, what: &str) -> Result<Vec<(String, String)>> {
+        loop {
+            match self.next_node()? {
+                Node::Open { name, attrs } if name == expected => return Ok(attrs),
+                Node::Open { name, .. } => {
+                    return Err(self.error(format!("not {what} file: the root element is <{name}>")))
+                }
+                Node::Text(t) if t.trim().is_empty() => {}
+                _ => return Err(self.error(format!("not {what} file: no <{expected}> root"))),
+            }
+        }
+    }
+
     /// A parse error at the current position.
     pub fn error(&self, message: impl std::fmt::Display) -> Error {
         self.error_at(self.reader.buffer_position(), message)
