@@ -92,10 +92,11 @@ pub struct OutputArgs {
     /// Keep only the first of identical sentence pairs.
     #[arg(long)]
     pub dedup: bool,
-    /// Also write 1-0/0-1 beads (sentences without counterpart) in TMX, CSV, TSV and Moses.
+    /// Also write 1-0/0-1 beads (sentences without counterpart) in TMX, CSV, TSV, XLIFF and
+    /// Moses.
     #[arg(long, conflicts_with = "no_one_sided")]
     pub one_sided: bool,
-    /// Leave 1-0/0-1 beads out of JSONL and vecalign output too.
+    /// Leave 1-0/0-1 beads out of JSONL, vecalign and HTML output too.
     #[arg(long)]
     pub no_one_sided: bool,
     /// Start CSV output with a UTF-8 byte order mark (for Excel).

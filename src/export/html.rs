@@ -18,8 +18,8 @@ use std::io::{BufWriter, Write};
 
 use super::jsonl::side;
 use super::{
-    bead_texts, check_pair, keep, known_score, pick_tag, xml_escape, xml_safe, ExportOptions,
-    Format, Sink, REVIEW_BELOW,
+    bead_texts, check_pair, keep, known_score, pick_tag, unbuffer, xml_escape, xml_safe,
+    ExportOptions, Format, Sink, REVIEW_BELOW,
 };
 use crate::align::{AlignedPair, Bead};
 use crate::error::Result;
@@ -123,9 +123,7 @@ impl<W: Write> HtmlSink<W> {
             self.out,
             "</main>\n<script>{JS}</script>\n</body>\n</html>\n"
         )?;
-        let mut w = self.out.into_inner().map_err(|e| e.into_error())?;
-        w.flush()?;
-        Ok(w)
+        unbuffer(self.out)
     }
 }
 

@@ -330,6 +330,14 @@ where
     finish(sink)
 }
 
+/// Flushes a sink's buffered writer and gives the writer under it back (to commit an
+/// [`AtomicFile`]): what every sink's `into_inner` ends with.
+pub(crate) fn unbuffer<W: Write>(out: std::io::BufWriter<W>) -> Result<W> {
+    let mut w = out.into_inner().map_err(|e| e.into_error())?;
+    w.flush()?;
+    Ok(w)
+}
+
 /// The text of both sides of a bead, after checking its ranges (a bad range is an error
 /// naming the pair, never a panic).
 pub(crate) fn bead_texts(

@@ -13,8 +13,8 @@ use std::io::{BufWriter, Write};
 use std::str::FromStr;
 
 use super::{
-    bead_texts, check_pair, keep, known_score, pick_tag, xml_escape, xml_safe, ExportOptions,
-    Format, Sink, REVIEW_BELOW,
+    bead_texts, check_pair, keep, known_score, pick_tag, unbuffer, xml_escape, xml_safe,
+    ExportOptions, Format, Sink, REVIEW_BELOW,
 };
 use crate::align::AlignedPair;
 use crate::error::{Error, Result};
@@ -101,9 +101,7 @@ impl<W: Write> XliffSink<W> {
                 .write_all(b"  <file id=\"f1\">\n    <unit id=\"1\"><segment><source/></segment></unit>\n  </file>\n")?;
         }
         self.out.write_all(b"</xliff>\n")?;
-        let mut w = self.out.into_inner().map_err(|e| e.into_error())?;
-        w.flush()?;
-        Ok(w)
+        unbuffer(self.out)
     }
 }
 

@@ -106,16 +106,20 @@ pub(super) fn read_csv(text: &str, langs: &Langs) -> Result<Table> {
     Ok(table)
 }
 
+/// Non-blank lines with their 1-based numbers.
+fn numbered_lines(text: &str) -> impl Iterator<Item = (u64, &str)> {
+    (1..)
+        .zip(text.lines())
+        .filter(|(_, line)| !line.trim().is_empty())
+}
+
 pub(super) fn read_tsv(text: &str, langs: &Langs) -> Result<Table> {
     let mut table = two_langs(langs);
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
+    for (n, line) in numbered_lines(text) {
         let fields: Vec<&str> = line.split('\t').collect();
         if fields.len() != 2 {
             return Err(Error::parse(
-                n as u64 + 1,
+                n,
                 format!("expected 2 tab-separated fields, found {}", fields.len()),
             ));
         }
@@ -127,11 +131,8 @@ pub(super) fn read_tsv(text: &str, langs: &Langs) -> Result<Table> {
 /// bitalign's JSONL: `src`, `tgt` (strings), optional `score` and `pair_id`.
 pub(super) fn read_jsonl(text: &str, langs: &Langs) -> Result<Table> {
     let mut table = two_langs(langs);
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let bad = |m: String| Error::parse(n as u64 + 1, m);
+    for (n, line) in numbered_lines(text) {
+        let bad = |m: String| Error::parse(n, m);
         let v: Value =
             serde_json::from_str(line).map_err(|e| bad(format!("malformed JSON: {e}")))?;
         let text_of = |key: &str| match v.get(key) {
