@@ -126,15 +126,15 @@ fn tmx_to_csv_to_tmx_keeps_every_unit_and_text() {
     assert!(!back.contains("x-score"));
 }
 
-#[test]
-fn tmx_to_jsonl_to_tmx_keeps_scores_and_documents() {
+/// The seed TMX through `via` and back: every unit, text, score and document id.
+fn round_trip_keeps_scores_and_documents(via: &str) {
     let dir = tempfile::tempdir().unwrap();
     let tmx = seed_tmx(dir.path());
-    let jsonl = dir.path().join("seed.jsonl");
+    let middle = dir.path().join(format!("seed.{via}"));
     let back = dir.path().join("back.tmx");
-    ok(convert(&tmx, &jsonl, &[]));
+    ok(convert(&tmx, &middle, &[]));
     ok(convert(
-        &jsonl,
+        &middle,
         &back,
         &["--src-lang", "en", "--tgt-lang", "ar"],
     ));
@@ -142,6 +142,16 @@ fn tmx_to_jsonl_to_tmx_keeps_scores_and_documents() {
     assert_eq!(back, original, "texts, scores and x-document");
     assert!(original.iter().all(|u| u.score.is_some()));
     assert!(original.iter().all(|u| u.doc == "ar-mei-defense"));
+}
+
+#[test]
+fn tmx_to_jsonl_to_tmx_keeps_scores_and_documents() {
+    round_trip_keeps_scores_and_documents("jsonl");
+}
+
+#[test]
+fn tmx_to_xliff_to_tmx_keeps_scores_and_documents() {
+    round_trip_keeps_scores_and_documents("xlf");
 }
 
 #[test]

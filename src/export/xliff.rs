@@ -95,10 +95,20 @@ impl<W: Write> XliffSink<W> {
 
     /// Closes the root, flushes, and gives the writer back.
     pub fn into_inner(mut self) -> Result<W> {
-        if self.files == 0 && self.version == Version::V2_0 {
-            // 2.0 requires at least one <file>; an empty one keeps the document valid.
-            self.out
-                .write_all(b"  <file id=\"f1\">\n    <unit id=\"1\"><segment><source/></segment></unit>\n  </file>\n")?;
+        // Both versions require a <file>; an empty TM still gets one (2.0: with an empty unit).
+        if self.files == 0 {
+            match self.version {
+                Version::V1_2 => writeln!(
+                    self.out,
+                    "  <file original=\"bitalign\" source-language=\"{}\" target-language=\"{}\" \
+                     datatype=\"plaintext\">\n    <body/>\n  </file>",
+                    esc(&self.src_lang, true),
+                    esc(&self.tgt_lang, true)
+                )?,
+                Version::V2_0 => self.out.write_all(
+                    b"  <file id=\"f1\">\n    <unit id=\"1\"><segment><source/></segment></unit>\n  </file>\n",
+                )?,
+            }
         }
         self.out.write_all(b"</xliff>\n")?;
         unbuffer(self.out)
