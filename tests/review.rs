@@ -91,6 +91,31 @@ fn review_page_is_self_contained_with_one_row_per_bead() {
     }
 }
 
+#[test]
+fn merged_batch_page_has_a_section_and_plot_per_pair() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("all.html");
+    let out = Command::new(env!("CARGO_BIN_EXE_bitalign"))
+        .arg("batch")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora/docs"))
+        .arg("-o")
+        .arg(dir.path().join("out"))
+        .arg("--merge")
+        .arg(&page)
+        .output()
+        .expect("run bitalign");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The merged file's extension sets the format (per-pair pages too).
+    let html = std::fs::read_to_string(&page).unwrap();
+    let sections = html.matches("<section class=\"pair\"").count();
+    assert!(sections >= 2, "{sections} sections");
+    assert_eq!(html.matches("<svg").count(), sections);
+}
+
 /// `chromium` on PATH, if any.
 fn chromium() -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;

@@ -3,7 +3,8 @@
 //! `{"src":"…","tgt":"…","src_idx":[0,1],"tgt_idx":[2],"score":0.93,"pair_id":"doc1"}`.
 //! A missing side is `""` with `[]` indices. Indices are 0-based sentence positions within
 //! the pair. `pair_id` is present only when the pair has a non-empty id, so single-document
-//! output stays minimal while a merged file can still be grouped by document.
+//! output stays minimal while a merged file can still be grouped by document. `score` is left
+//! out when unknown (units converted from a TM without scores) rather than invented.
 
 use std::io::{BufWriter, Write};
 
