@@ -27,19 +27,33 @@ fn row(src: &str, tgt: &str, score: Option<f64>, doc: &str) -> Row {
     }
 }
 
-/// Whether a header cell names a language: a known primary subtag (so a data row such as
-/// `ok,oui` is not taken for a header), optionally with more subtags.
-fn is_lang_tag(cell: &str) -> bool {
+/// Whether a cell has the form of a language tag (`en`, `zh-Hans`, `pt-BR`, `und`).
+fn is_tag_shaped(cell: &str) -> bool {
     let tag = super::bcp47(cell);
     let mut subtags = tag.split('-');
     let primary = subtags.next().unwrap_or("");
-    let known = matches!(primary, "und" | "mul" | "zxx")
-        || whatlang::Lang::all()
-            .iter()
-            .any(|&l| crate::lang::bcp47(l) == primary);
-    known
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
         && subtags
             .all(|s| (1..=8).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// Whether a cell's primary subtag is a language the detector knows (so that a data row
+/// such as `ok,oui` is not taken for a header).
+fn is_known_lang(cell: &str) -> bool {
+    let tag = super::bcp47(cell);
+    let primary = tag.split('-').next().unwrap_or("");
+    whatlang::Lang::all()
+        .iter()
+        .any(|&l| crate::lang::bcp47(l) == primary)
+}
+
+/// A first row is a header of language tags when every cell is shaped like one and at least
+/// one names a known language (`en,ga` is a header though Irish is not detected).
+fn is_lang_header(cells: &[&str]) -> bool {
+    cells.len() >= 2
+        && cells.iter().all(|c| is_tag_shaped(c))
+        && cells.iter().any(|c| is_known_lang(c))
 }
 
 pub(super) fn read_csv(text: &str, langs: &Langs) -> Result<Table> {
@@ -56,7 +70,7 @@ pub(super) fn read_csv(text: &str, langs: &Langs) -> Result<Table> {
         })?;
         if n == 0 {
             let cells: Vec<&str> = record.iter().map(str::trim).collect();
-            if cells.len() >= 2 && cells.iter().all(|c| is_lang_tag(c)) {
+            if is_lang_header(&cells) {
                 header = Some(cells.iter().map(|c| table.lang_index(c)).collect());
                 continue;
             }
@@ -173,6 +187,8 @@ mod tests {
         let t = read_csv("ok,oui\n", &Langs::default()).unwrap();
         assert_eq!(t.rows.len(), 1);
         assert_eq!(t.langs, ["und", "und-x-target"]);
+        let t = read_csv("en,ga\nyes,tá\n", &Langs::default()).unwrap();
+        assert_eq!(t.langs, ["en", "ga"]);
     }
 
     #[test]
