@@ -168,6 +168,10 @@ fn review_page_renders_in_headless_chromium() {
     let dom = reader.join().unwrap().unwrap();
     assert_eq!(data_bead_values(&dom).len(), beads, "rendered rows");
     assert!(dom.contains("<svg"), "plot rendered");
+    assert!(
+        dom.contains("lang=\"ar\" dir=\"rtl\""),
+        "Arabic side right to left"
+    );
     assert!(dom.contains("<path class=\"p "), "alignment path drawn");
     // The script ran: it fills the status line.
     assert!(

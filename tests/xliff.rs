@@ -131,10 +131,11 @@ fn tricky_pair() -> AlignedPair {
     }
 }
 
-fn write(version: Version, dir: &Path) -> PathBuf {
-    let path = dir.join(format!("t{}.xlf", version as u8));
+fn write(version: Version, one_sided: Option<bool>, dir: &Path) -> PathBuf {
+    let path = dir.join(format!("t{}{one_sided:?}.xlf", version as u8));
     let opts = ExportOptions {
         xliff_version: version,
+        one_sided,
         ..ExportOptions::default()
     };
     export::write_file(Format::Xliff, &path, [&tricky_pair()], &opts).unwrap();
@@ -144,7 +145,7 @@ fn write(version: Version, dir: &Path) -> PathBuf {
 #[test]
 fn xliff_1_2_units_read_back_with_texts_and_review_states() {
     let dir = tempfile::tempdir().unwrap();
-    let path = write(Version::V1_2, dir.path());
+    let path = write(Version::V1_2, None, dir.path());
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains("xmlns=\"urn:oasis:names:tc:xliff:document:1.2\""));
     assert!(text.contains("source-language=\"en\" target-language=\"fr\""));
@@ -168,12 +169,20 @@ fn xliff_1_2_units_read_back_with_texts_and_review_states() {
         .map(|(s, t, st)| (s.as_str(), t.as_str(), st.as_str()))
         .collect();
     assert_eq!(got, expected, "one-sided bead left out by default");
+
+    let path = write(Version::V1_2, Some(true), dir.path());
+    let units = units_by_translate_toolkit(&path, Version::V1_2);
+    assert_eq!(units.len(), 4);
+    assert_eq!(
+        units[2],
+        ("Only here.".into(), String::new(), String::new())
+    );
 }
 
 #[test]
 fn xliff_2_0_units_read_back_with_texts() {
     let dir = tempfile::tempdir().unwrap();
-    let path = write(Version::V2_0, dir.path());
+    let path = write(Version::V2_0, None, dir.path());
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains("urn:oasis:names:tc:xliff:document:2.0"));
     assert!(text.contains("srcLang=\"en\" trgLang=\"fr\""));
