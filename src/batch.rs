@@ -649,18 +649,15 @@ pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
                 && is_up_to_date(job, &pairs[i], &old_state, hashes[i].as_ref(), &settings[i])
         })
         .collect();
-    let merge_fingerprint = job
-        .merge
-        .as_ref()
-        .map(|m| {
-            // The pivot language changes what the merged file holds.
-            let mut what = m.to_string_lossy().into_owned();
-            if let Some(pivot) = &job.pivot {
-                what.push_str("\0pivot\0");
-                what.push_str(pivot);
-            }
-            inputs_fingerprint(&what, pairs, &hashes, &settings)
-        });
+    let merge_fingerprint = job.merge.as_ref().map(|m| {
+        // The pivot language changes what the merged file holds.
+        let mut what = m.to_string_lossy().into_owned();
+        if let Some(pivot) = &job.pivot {
+            what.push_str("\0pivot\0");
+            what.push_str(pivot);
+        }
+        inputs_fingerprint(&what, pairs, &hashes, &settings)
+    });
     let merge_up_to_date = job.resume
         && up_to_date.iter().all(|&u| u)
         && old_state.merge.as_ref().is_some_and(|m| {

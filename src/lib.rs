@@ -3,8 +3,9 @@
 //! The modules read as the pipeline: [`input`] (bytes to text and paragraphs) →
 //! [`normalize`] (output text and matching key) → [`segment`] (sentences) → [`align`]
 //! (signals + dynamic programming) → [`filter`] → [`export`]; [`pipeline`] runs them for one
-//! pair, [`batch`] and [`stream`] for a corpus. The library never prints: errors are typed
-//! ([`error`]) and progress goes through [`progress::Progress`].
+//! pair, [`batch`] and [`stream`] for a corpus; [`import`] reads existing TMs back for
+//! `convert`. The library never prints: errors are typed ([`error`]) and progress goes
+//! through [`progress::Progress`].
 
 pub mod align;
 pub mod batch;
@@ -14,6 +15,7 @@ pub mod error;
 pub mod eval;
 pub mod export;
 pub mod filter;
+pub mod import;
 pub mod input;
 pub mod lang;
 pub mod normalize;

@@ -29,6 +29,8 @@ enum Command {
     Split(cli::split::Args),
     /// Score an alignment against a gold alignment (Vecalign's strict and lax P/R/F1).
     Eval(cli::eval::Args),
+    /// Convert a TM (TMX, CSV, TSV, JSONL, XLIFF) into another format, filtering it.
+    Convert(cli::convert::Args),
 }
 
 fn main() -> ExitCode {
@@ -39,6 +41,7 @@ fn main() -> ExitCode {
         Command::Stream(a) => cli::stream::run(a),
         Command::Split(a) => cli::split::run(a),
         Command::Eval(a) => cli::eval::run(a),
+        Command::Convert(a) => cli::convert::run(a),
     };
     match result {
         Ok(code) => code,

@@ -82,8 +82,8 @@ impl InputArgs {
 /// What is written and what is kept.
 #[derive(clap::Args, Debug, Clone)]
 pub struct OutputArgs {
-    /// Output format: tmx, csv, tsv, jsonl, vecalign, moses (default: from the -o extension,
-    /// else tmx).
+    /// Output format: tmx, csv, tsv, jsonl, vecalign, moses, html (review page), xliff
+    /// (default: from the -o extension, else tmx).
     #[arg(short = 'f', long)]
     pub format: Option<String>,
     /// Drop beads whose confidence is below this (0..1).
@@ -92,10 +92,11 @@ pub struct OutputArgs {
     /// Keep only the first of identical sentence pairs.
     #[arg(long)]
     pub dedup: bool,
-    /// Also write 1-0/0-1 beads (sentences without counterpart) in TMX, CSV, TSV and Moses.
+    /// Also write 1-0/0-1 beads (sentences without counterpart) in TMX, CSV, TSV, XLIFF and
+    /// Moses.
     #[arg(long, conflicts_with = "no_one_sided")]
     pub one_sided: bool,
-    /// Leave 1-0/0-1 beads out of JSONL and vecalign output too.
+    /// Leave 1-0/0-1 beads out of JSONL, vecalign and HTML output too.
     #[arg(long)]
     pub no_one_sided: bool,
     /// Start CSV output with a UTF-8 byte order mark (for Excel).
@@ -114,6 +115,9 @@ pub struct OutputArgs {
     /// for reproducible files; default: SOURCE_DATE_EPOCH when set, else now.
     #[arg(long, value_name = "DATE")]
     pub creation_date: Option<String>,
+    /// XLIFF version written by `-f xliff`: 1.2 or 2.0.
+    #[arg(long, default_value = "1.2", value_parser = ["1.2", "2.0"])]
+    pub xliff_version: String,
 }
 
 impl OutputArgs {
@@ -135,6 +139,8 @@ impl OutputArgs {
             _ => None,
         };
         Ok(ExportOptions {
+            // Checked by clap's value_parser; the default is the fallback.
+            xliff_version: self.xliff_version.parse().unwrap_or_default(),
             src_tag: self.src_tag.clone(),
             tgt_tag: self.tgt_tag.clone(),
             one_sided: if self.one_sided {

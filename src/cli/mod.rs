@@ -3,6 +3,7 @@
 pub mod align;
 pub mod batch;
 pub mod common;
+pub mod convert;
 pub mod eval;
 pub mod split;
 pub mod stream;

@@ -59,6 +59,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         src_tag: None,
         tgt_tag: None,
         creation_date: None,
+        xliff_version: String::from("1.2"),
     };
     let job = StreamJob {
         options: args.input.options()?,

@@ -3,13 +3,14 @@
 //! `{"src":"…","tgt":"…","src_idx":[0,1],"tgt_idx":[2],"score":0.93,"pair_id":"doc1"}`.
 //! A missing side is `""` with `[]` indices. Indices are 0-based sentence positions within
 //! the pair. `pair_id` is present only when the pair has a non-empty id, so single-document
-//! output stays minimal while a merged file can still be grouped by document.
+//! output stays minimal while a merged file can still be grouped by document. `score` is left
+//! out when unknown (units converted from a TM without scores) rather than invented.
 
 use std::io::{BufWriter, Write};
 
 use serde::Serialize;
 
-use super::{bead_texts, check_pair, clean_score, keep, ExportOptions, Format, Sink};
+use super::{bead_texts, check_pair, keep, known_score, ExportOptions, Format, Sink};
 use crate::align::AlignedPair;
 use crate::error::{Error, Result};
 
@@ -19,7 +20,9 @@ struct Record<'a> {
     tgt: &'a str,
     src_idx: Vec<usize>,
     tgt_idx: Vec<usize>,
-    score: f64,
+    /// Left out when unknown (units converted from a TM without scores).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    score: Option<f64>,
     #[serde(skip_serializing_if = "str::is_empty")]
     pair_id: &'a str,
 }
@@ -60,7 +63,7 @@ impl<W: Write> Sink for JsonlSink<W> {
                 tgt: &tgt,
                 src_idx: bead.src.clone().collect(),
                 tgt_idx: bead.tgt.clone().collect(),
-                score: clean_score(bead.score),
+                score: known_score(bead.score),
                 pair_id: &pair.id,
             };
             serde_json::to_writer(&mut self.out, &record)

@@ -20,7 +20,7 @@ use std::ops::Range;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::{
-    bead_texts, check_pair, clean_score, keep, pick_tag, xml_escape, xml_safe, ExportOptions,
+    bead_texts, check_pair, keep, known_score, pick_tag, xml_escape, xml_safe, ExportOptions,
     Format, Sink,
 };
 use crate::align::AlignedPair;
@@ -88,7 +88,10 @@ impl<W: Write> Sink for TmxSink<W> {
             }
             let o = &mut self.out;
             open_tu(o, &tuid(&tuid_base, i + 1), &self.date)?;
-            write_prop(o, 6, "x-score", &format!("{:.3}", clean_score(bead.score)))?;
+            // Unknown (NaN) for units converted from a TM without scores: left out.
+            if let Some(score) = known_score(bead.score) {
+                write_prop(o, 6, "x-score", &format!("{score:.3}"))?;
+            }
             if !doc.is_empty() {
                 write_prop(o, 6, "x-document", &doc)?;
             }
