@@ -489,6 +489,9 @@ pub struct PairRecord {
     pub units: usize,
     pub mean_score: f64,
     pub seconds: f64,
+    /// The aligner's warnings (a search made coarser by the memory cap).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// The merged TM in the report.
@@ -859,8 +862,9 @@ fn process(
         (Some(l), Some(cfg)) => l.config(&opts.align, cfg, &sd.lang, &td.lang),
         _ => opts.align.clone(),
     };
-    let pair = pipeline::align_documents(&spec.id, sd, td, &align);
-    let report = PairReport::new(&pair, sr, tr);
+    let (pair, warnings) = pipeline::align_pair(&spec.id, sd, td, &align);
+    let mut report = PairReport::new(&pair, sr, tr);
+    report.warnings = warnings;
     let one_sided = pair.beads.iter().filter(|b| b.is_one_sided()).count();
     let kept = if job.filter.is_noop() {
         pair
@@ -924,6 +928,7 @@ fn record(
             .count(),
         mean_score: report.mean_score,
         seconds: 0.0,
+        warnings: report.warnings.clone(),
     }
 }
 
@@ -959,6 +964,7 @@ fn failed(spec: &PairSpec, e: Error) -> PairRecord {
         units: 0,
         mean_score: 0.0,
         seconds: 0.0,
+        warnings: Vec::new(),
     }
 }
 

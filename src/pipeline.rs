@@ -146,13 +146,24 @@ pub fn bounded_pieces(text: &str, max: usize) -> Vec<&str> {
 
 /// Aligns two loaded documents into a pair.
 pub fn align_documents(id: &str, src: Document, tgt: Document, cfg: &AlignConfig) -> AlignedPair {
-    let beads = align::align(&src, &tgt, cfg);
-    AlignedPair {
+    align_pair(id, src, tgt, cfg).0
+}
+
+/// [`align_documents`], with the aligner's warnings (a search made coarser by the memory cap).
+pub fn align_pair(
+    id: &str,
+    src: Document,
+    tgt: Document,
+    cfg: &AlignConfig,
+) -> (AlignedPair, Vec<String>) {
+    let found = align::align_with_warnings(&src, &tgt, cfg);
+    let pair = AlignedPair {
         id: id.to_string(),
         src,
         tgt,
-        beads,
-    }
+        beads: found.beads,
+    };
+    (pair, found.warnings)
 }
 
 /// What one aligned file pair reports.
@@ -162,6 +173,9 @@ pub struct PairReport {
     pub tgt: SideReport,
     pub beads: usize,
     pub mean_score: f64,
+    /// What the aligner had to give up (see `AlignConfig::max_dp_cells`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 impl PairReport {
@@ -172,6 +186,7 @@ impl PairReport {
             tgt,
             beads: pair.beads.len(),
             mean_score: pair.beads.iter().map(|b| b.score).sum::<f64>() / n,
+            warnings: Vec::new(),
         }
     }
 }
@@ -184,8 +199,9 @@ pub fn align_files(
     opts: &Options,
 ) -> Result<(AlignedPair, PairReport)> {
     let ((sd, sr), (td, tr)) = load_pair(src, tgt, opts)?;
-    let pair = align_documents(id, sd, td, &opts.align);
-    let report = PairReport::new(&pair, sr, tr);
+    let (pair, warnings) = align_pair(id, sd, td, &opts.align);
+    let mut report = PairReport::new(&pair, sr, tr);
+    report.warnings = warnings;
     Ok((pair, report))
 }
 

@@ -83,33 +83,35 @@ impl<'a, T: Copy> Grid<'a, T> {
 struct Ring<'a> {
     band: &'a Band,
     rows: Vec<Vec<f64>>,
+    /// The ring holds a power of two of rows, so a row's slot is a mask, not a division.
+    mask: usize,
 }
 
 impl<'a> Ring<'a> {
     fn new(band: &'a Band, depth: usize) -> Self {
+        let size = depth.next_power_of_two();
         Ring {
             band,
-            rows: vec![Vec::new(); depth],
+            rows: vec![Vec::new(); size],
+            mask: size - 1,
         }
     }
 
     /// Makes row `i` current (all −∞), replacing the row `depth` away.
     fn init(&mut self, i: usize) {
-        let depth = self.rows.len();
-        let row = &mut self.rows[i % depth];
+        let row = &mut self.rows[i & self.mask];
         row.clear();
         row.resize(self.band.hi[i] + 1 - self.band.lo[i], f64::NEG_INFINITY);
     }
 
     #[inline]
     fn get(&self, i: usize, j: usize) -> f64 {
-        self.rows[i % self.rows.len()][j - self.band.lo[i]]
+        self.rows[i & self.mask][j - self.band.lo[i]]
     }
 
     #[inline]
     fn slot(&mut self, i: usize, j: usize) -> &mut f64 {
-        let depth = self.rows.len();
-        &mut self.rows[i % depth][j - self.band.lo[i]]
+        &mut self.rows[i & self.mask][j - self.band.lo[i]]
     }
 }
 

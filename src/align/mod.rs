@@ -95,6 +95,11 @@ pub struct AlignConfig {
     pub temperature: f64,
     /// Above this many lattice cells the search runs in a band around a coarse path.
     pub max_full_cells: usize,
+    /// Most lattice cells one pass may search (memory: about 9 bytes per cell on the last
+    /// pass). A band that would grow beyond is not widened, or is narrowed, and when even
+    /// the narrowest does not fit, the coarse (block-level) alignment is returned: a coarser
+    /// result and a warning, never an abort.
+    pub max_dp_cells: usize,
 }
 
 impl Default for AlignConfig {
@@ -106,6 +111,7 @@ impl Default for AlignConfig {
             dictionary: None,
             temperature: 1.0,
             max_full_cells: 40_000,
+            max_dp_cells: 100_000_000,
         }
     }
 }
@@ -335,17 +341,43 @@ const REFITS: usize = 2;
 /// Aligns two documents. Every sentence of both sides lands in exactly one bead, beads are
 /// in document order, and each carries the posterior probability that it is right.
 pub fn align(src: &Document, tgt: &Document, cfg: &AlignConfig) -> Vec<Bead> {
+    align_with_warnings(src, tgt, cfg).beads
+}
+
+/// An alignment and what the aligner had to give up on the way (see
+/// [`AlignConfig::max_dp_cells`]).
+#[derive(Debug, Clone, Default)]
+pub struct Alignment {
+    pub beads: Vec<Bead>,
+    pub warnings: Vec<String>,
+}
+
+/// [`align`], also reporting where the memory cap made the search coarser.
+pub fn align_with_warnings(src: &Document, tgt: &Document, cfg: &AlignConfig) -> Alignment {
     let (n, m) = (src.len(), tgt.len());
+    let mut warnings = Vec::new();
     if n == 0 || m == 0 {
-        return one_sided(n, m);
+        return Alignment {
+            beads: one_sided(n, m),
+            warnings,
+        };
     }
     let mut scorer = Scorer::new(src, tgt, cfg);
     let shapes = scorer.priors.shapes.clone();
-    let mut band = first_band(src, tgt, cfg);
+    let mut band = match first_band(src, tgt, cfg, &mut warnings) {
+        Ok(band) => band,
+        Err(coarse) => {
+            return Alignment {
+                beads: coarse,
+                warnings,
+            }
+        }
+    };
     let mut found = None;
     for pass in 0..=REFITS {
         let last = pass == REFITS;
-        let (sweep, used) = search(&scorer, &shapes, band, last.then_some(cfg.temperature));
+        let t = last.then_some(cfg.temperature);
+        let (sweep, used) = search(&scorer, &shapes, band, t, cfg.max_dp_cells, &mut warnings);
         band = used;
         let Some(path) = sweep.path else { break };
         if !last {
@@ -359,7 +391,10 @@ pub fn align(src: &Document, tgt: &Document, cfg: &AlignConfig) -> Vec<Bead> {
         found = sweep.forward.map(|f| (path, f));
     }
     let Some((path, forward)) = found else {
-        return one_sided(n, m);
+        return Alignment {
+            beads: one_sided(n, m),
+            warnings,
+        };
     };
     let lattice = Lattice {
         band: &band,
@@ -367,14 +402,16 @@ pub fn align(src: &Document, tgt: &Document, cfg: &AlignConfig) -> Vec<Bead> {
         score: |i, j, k| scorer.score(i, j, k),
     };
     let post = lattice.posteriors(&path, forward, cfg.temperature);
-    path.iter()
+    let beads = path
+        .iter()
         .zip(post)
         .map(|(st, p)| Bead {
             src: st.i..st.i + st.shape.di,
             tgt: st.j..st.j + st.shape.dj,
             score: p,
         })
-        .collect()
+        .collect();
+    Alignment { beads, warnings }
 }
 
 /// Sentences per block of the coarse pass; levels recurse until the lattice is small.
@@ -391,6 +428,8 @@ fn search(
     shapes: &[Shape],
     mut band: Band,
     temperature: Option<f64>,
+    max_cells: usize,
+    warnings: &mut Vec<String>,
 ) -> (dp::Sweep, Band) {
     let (n, m) = (band.rows() - 1, band.hi.last().copied().unwrap_or(0));
     let mut width = REFIT_WIDTH;
@@ -405,38 +444,84 @@ fn search(
         match &sweep.path {
             Some(p) if full || !touches_edge(&band, p) => return (sweep, band),
             _ if full || width > 64 * REFIT_WIDTH => return (sweep, band),
-            Some(p) => {
-                width *= 2;
-                band = band_around(&path_points(p), n, m, width);
-            }
-            None => {
-                width *= 2;
-                band = widen(&band, n, m, width);
-            }
+            _ => {}
         }
+        width *= 2;
+        let wider = match &sweep.path {
+            Some(p) => band_around(&path_points(p), n, m, width),
+            None => widen(&band, n, m, width),
+        };
+        if wider.cells() > max_cells {
+            warnings.push(format!(
+                "the search band was not widened beyond {} cells (memory cap {max_cells} cells); \
+                 the alignment may be coarser there",
+                band.cells()
+            ));
+            return (sweep, band);
+        }
+        band = wider;
     }
 }
 
 /// The band of the first pass: the whole lattice when it is small, else a band around the
 /// path found on a coarse version of the pair (blocks of sentences), as Vecalign does.
-fn first_band(src: &Document, tgt: &Document, cfg: &AlignConfig) -> Band {
+/// The band of the first pass: the whole lattice when it is small, else a band around the
+/// path found on a coarse version of the pair (blocks of sentences), as Vecalign does,
+/// narrowed to fit the memory cap. `Err` holds the coarse alignment itself, in sentences,
+/// when not even the narrowest band fits.
+fn first_band(
+    src: &Document,
+    tgt: &Document,
+    cfg: &AlignConfig,
+    warnings: &mut Vec<String>,
+) -> Result<Band, Vec<Bead>> {
     let (n, m) = (src.len(), tgt.len());
-    if (n + 1) * (m + 1) <= cfg.max_full_cells {
-        return Band::full(n, m);
+    if (n + 1) * (m + 1) <= cfg.max_full_cells.min(cfg.max_dp_cells) {
+        return Ok(Band::full(n, m));
     }
     let k = COARSE_BLOCK;
     let (cs, ct) = (coarsen(src, k), coarsen(tgt, k));
-    let coarse = align(&cs, &ct, cfg);
+    let coarse = align_with_warnings(&cs, &ct, cfg);
+    warnings.extend(coarse.warnings);
+    let coarse: Vec<Bead> = coarse
+        .beads
+        .into_iter()
+        .map(|b| Bead {
+            src: (b.src.start * k).min(n)..(b.src.end * k).min(n),
+            tgt: (b.tgt.start * k).min(m)..(b.tgt.end * k).min(m),
+            score: b.score,
+        })
+        .collect();
     let mut points = Vec::new();
     for b in &coarse {
-        let (s0, s1) = ((b.src.start * k).min(n), (b.src.end * k).min(n));
-        let (t0, t1) = ((b.tgt.start * k).min(m), (b.tgt.end * k).min(m));
+        let (s0, s1, t0, t1) = (b.src.start, b.src.end, b.tgt.start, b.tgt.end);
         let steps = (s1 - s0).max(t1 - t0).max(1);
         for x in 0..=steps {
             points.push((s0 + (s1 - s0) * x / steps, t0 + (t1 - t0) * x / steps));
         }
     }
-    band_around(&points, n, m, 2 * k + REFIT_WIDTH)
+    let mut w = 2 * k + REFIT_WIDTH;
+    loop {
+        let band = band_around(&points, n, m, w);
+        if band.cells() <= cfg.max_dp_cells {
+            if w < 2 * k + REFIT_WIDTH {
+                warnings.push(format!(
+                    "the search band was narrowed to ±{w} sentences to stay under {} cells",
+                    cfg.max_dp_cells
+                ));
+            }
+            return Ok(band);
+        }
+        if w == 1 {
+            warnings.push(format!(
+                "{n} × {m} sentences do not fit in {} lattice cells: the block-level \
+                 alignment ({k} sentences per block) is returned",
+                cfg.max_dp_cells
+            ));
+            return Err(coarse);
+        }
+        w /= 2;
+    }
 }
 
 /// A document whose sentences are blocks of `k` consecutive sentences.

@@ -35,6 +35,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let (pair, report) = pipeline::align_files(&id, &args.src, &args.tgt, &opts)?;
     tell(&args.src, &report.src);
     tell(&args.tgt, &report.tgt);
+    for w in &report.warnings {
+        eprintln!("bitalign: {id}: warning: {w}");
+    }
     write_pairs(
         std::slice::from_ref(&pair),
         &args.output,

@@ -42,11 +42,18 @@ pub struct InputArgs {
     /// Bilingual dictionary in hunalign's format (`target @ source` per line).
     #[arg(long)]
     pub dict: Option<std::path::PathBuf>,
+    /// Most lattice cells one alignment pass may search (about 9 bytes each): beyond, the
+    /// search gets coarser with a warning instead of running out of memory.
+    #[arg(long, value_name = "N", default_value_t = AlignConfig::default().max_dp_cells)]
+    pub max_dp_cells: usize,
 }
 
 impl InputArgs {
     pub fn options(&self) -> Result<Options> {
-        let mut align = AlignConfig::default();
+        let mut align = AlignConfig {
+            max_dp_cells: self.max_dp_cells,
+            ..AlignConfig::default()
+        };
         match self.model.as_str() {
             "anchors" => align.lexicon = false,
             "length" => {
