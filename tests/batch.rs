@@ -407,3 +407,51 @@ fn bundled_corpus_aligns_with_no_failures() {
     }
     assert!(out.path().join("ar/ar-mei-defense.tmx").is_file());
 }
+
+#[test]
+fn a_corpus_of_120_raw_pairs_is_reported_and_a_resume_rewrites_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    for lang in ["en", "fr"] {
+        fs::create_dir_all(dir.path().join(lang)).unwrap();
+    }
+    // 120 pairs: the three good documents, each with its own numbers so no two are equal.
+    for k in 0..120 {
+        let (_, en, fr) = GOOD[k % GOOD.len()];
+        let tag = format!("Document {k}. ");
+        let name = format!("doc{k:03}.txt");
+        fs::write(dir.path().join("en").join(&name), format!("{tag}{en}")).unwrap();
+        fs::write(dir.path().join("fr").join(&name), format!("{tag}{fr}")).unwrap();
+    }
+    let out = dir.path().join("out");
+    let args = [s(dir.path()), "-o", s(&out), "--resume", "--merge"];
+    let merged = out.join("all.tmx");
+    let args: Vec<&str> = args.into_iter().chain([s(&merged)]).collect();
+    let o = batch(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let st = status_of(&report(&out));
+    assert_eq!(st.len(), 120);
+    assert!(st.iter().all(|(_, s)| s == "ok"), "{st:?}");
+    assert!(tmx_units(&merged) >= 120 * 4);
+
+    // Nothing changed: every pair is skipped and no output file is written again.
+    let modified = |p: &Path| fs::metadata(p).unwrap().modified().unwrap();
+    let before: Vec<_> = (0..120)
+        .map(|k| modified(&out.join(format!("fr/doc{k:03}.tmx"))))
+        .collect();
+    let merged_before = modified(&merged);
+    let o = batch(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        status_of(&report(&out)).iter().all(|(_, s)| s == "skipped"),
+        "{}",
+        stderr(&o)
+    );
+    for (k, t) in before.iter().enumerate() {
+        assert_eq!(
+            modified(&out.join(format!("fr/doc{k:03}.tmx"))),
+            *t,
+            "doc{k:03}"
+        );
+    }
+    assert_eq!(modified(&merged), merged_before);
+}
