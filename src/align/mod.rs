@@ -336,7 +336,7 @@ const PARAGRAPH_BREAK_COST: f64 = 5.0;
 const MAX_LEXICON_CELLS: f64 = 1.2e6;
 
 /// How many times the pair's parameters are re-learned from the current best path.
-const REFITS: usize = 2;
+const REFITS: usize = 1;
 
 /// Aligns two documents. Every sentence of both sides lands in exactly one bead, beads are
 /// in document order, and each carries the posterior probability that it is right.
