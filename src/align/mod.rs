@@ -417,6 +417,10 @@ pub fn align_with_warnings(src: &Document, tgt: &Document, cfg: &AlignConfig) ->
 /// Sentences per block of the coarse pass; levels recurse until the lattice is small.
 const COARSE_BLOCK: usize = 8;
 
+/// Half-width of the first full-resolution band around the coarse path: a block's own
+/// sentences plus the refit margin (the search widens wherever the path touches the edge).
+const FIRST_WIDTH: usize = COARSE_BLOCK + REFIT_WIDTH;
+
 /// Half-width of the band, in sentences, searched around the previous pass's path.
 const REFIT_WIDTH: usize = 12;
 
@@ -500,11 +504,11 @@ fn first_band(
             points.push((s0 + (s1 - s0) * x / steps, t0 + (t1 - t0) * x / steps));
         }
     }
-    let mut w = 2 * k + REFIT_WIDTH;
+    let mut w = FIRST_WIDTH;
     loop {
         let band = band_around(&points, n, m, w);
         if band.cells() <= cfg.max_dp_cells {
-            if w < 2 * k + REFIT_WIDTH {
+            if w < FIRST_WIDTH {
                 warnings.push(format!(
                     "the search band was narrowed to ±{w} sentences to stay under {} cells",
                     cfg.max_dp_cells
