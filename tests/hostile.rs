@@ -217,3 +217,24 @@ fn inputs_of_only_marks_and_terminators_survive() {
     survives(".\u{0301}!?\n\n\u{0651}", "؟؟؟\u{200f}");
     survives(b"\xEF\xBB\xBF", b"\xFF\xFE");
 }
+
+/// SRX rules whose `afterbreak` can run far (`\S*@`, from LanguageTool's e-mail exception)
+/// checked after each of 500,000 full stops: quadratic before `afterbreak` got a bounded
+/// window (a 1 MB run of dots took over 5 minutes with LanguageTool's rules).
+#[test]
+fn srx_rules_stay_linear_on_a_long_run_of_full_stops() {
+    let rules = r#"<?xml version="1.0"?><srx xmlns="http://www.lisa.org/srx20" version="2.0">
+      <header segmentsubflows="yes" cascade="yes"/><body><languagerules>
+      <languagerule languagerulename="X">
+        <rule break="no"><beforebreak>[\.!?]</beforebreak><afterbreak>\S*@</afterbreak></rule>
+        <rule break="no"><beforebreak>(?&lt;=\w)\.+</beforebreak><afterbreak>\s*x</afterbreak></rule>
+        <rule break="yes"><beforebreak>[\.!?]+</beforebreak><afterbreak>\s</afterbreak></rule>
+      </languagerule></languagerules><maprules>
+      <languagemap languagepattern=".*" languagerulename="X"/></maprules></body></srx>"#;
+    let srx = bitalign::segment::srx::Srx::parse(rules).expect("parses");
+    let text = format!("{} Bx", ".".repeat(500_000));
+    let started = std::time::Instant::now();
+    let sentences = srx.segmenter("en").split(&text);
+    assert_eq!(sentences.len(), 2);
+    assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
+}

@@ -37,6 +37,13 @@ const BACKTRACK_LIMIT: usize = 100_000;
 /// shared space or full stop).
 const MAX_OVERLAP: usize = 64;
 
+/// Matches are searched for in windows of this many bytes (overlapping by
+/// [`MAX_OVERLAP`]), and an `afterbreak` may span at most [`AFTER_WINDOW`] bytes: without
+/// bounds, `\S*@` checked after each of a million full stops reads the whole run each
+/// time. Rules look at a word or two around the break.
+const SEARCH_WINDOW: usize = 4096;
+const AFTER_WINDOW: usize = 256;
+
 /// A parsed SRX document.
 pub struct Srx {
     cascade: bool,
@@ -206,13 +213,18 @@ impl Rule {
         let Some(after) = &self.after else {
             return true;
         };
-        let input = RegexInput::new(text).from_pos(p).anchored(true);
+        let end = ceil_boundary(text, p.saturating_add(AFTER_WINDOW));
+        let input = RegexInput::new(text)
+            .from_pos(p)
+            .range(p..end)
+            .anchored(true);
         matches!(after.find_input(input), Ok(Some(m)) if m.start() == p)
     }
 }
 
 /// `pick` of every match of `re`, overlapping ones included (searches restart one
-/// character after each match start, but at most [`MAX_OVERLAP`] bytes before its end).
+/// character after each match start, but at most [`MAX_OVERLAP`] bytes before its end),
+/// searched window by window. A window where the step limit is hit counts as matchless.
 fn match_positions(
     re: &Regex,
     text: &str,
@@ -221,21 +233,34 @@ fn match_positions(
     let mut out = Vec::new();
     let mut from = 0;
     while from <= text.len() {
-        let Ok(Some(m)) = re.find_from_pos(text, from) else {
-            break;
-        };
-        out.push(pick(&m));
-        let next_char = text[m.start()..]
-            .chars()
-            .next()
-            .map_or(m.start() + 1, |c| m.start() + c.len_utf8());
-        let mut next = next_char.max(m.end().saturating_sub(MAX_OVERLAP));
-        while !text.is_char_boundary(next.min(text.len())) {
-            next += 1;
+        let end = ceil_boundary(text, from.saturating_add(SEARCH_WINDOW));
+        let input = RegexInput::new(text).from_pos(from).range(from..end);
+        match re.find_input(input) {
+            Ok(Some(m)) => {
+                out.push(pick(&m));
+                let next_char = text[m.start()..]
+                    .chars()
+                    .next()
+                    .map_or(m.start() + 1, |c| m.start() + c.len_utf8());
+                from = ceil_boundary(text, next_char.max(m.end().saturating_sub(MAX_OVERLAP)));
+                if m.start() == text.len() {
+                    break;
+                }
+            }
+            _ if end >= text.len() => break,
+            _ => from = ceil_boundary(text, end.saturating_sub(MAX_OVERLAP).max(from + 1)),
         }
-        from = next;
     }
     out
+}
+
+/// The first char boundary at or after `i` (capped at the text's length).
+fn ceil_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
 }
 
 /// Compiles one SRX regex: Java dialect as far as fancy-regex reads it, with a step limit.
