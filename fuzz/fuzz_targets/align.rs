@@ -11,7 +11,10 @@ fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else {
         return;
     };
-    let at = rest.iter().position(|&b| b == 0xFF).unwrap_or(rest.len() / 2);
+    let at = rest
+        .iter()
+        .position(|&b| b == 0xFF)
+        .unwrap_or(rest.len() / 2);
     let (a, b) = rest.split_at(at);
     let b = b.get(1..).unwrap_or_default();
     let (a, b) = (String::from_utf8_lossy(a), String::from_utf8_lossy(b));

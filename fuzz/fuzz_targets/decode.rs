@@ -34,7 +34,9 @@ fuzz_target!(|data: &[u8]| {
         if let Ok(d) = decode(bytes, &opts) {
             assert!(!d.text.contains('\r'), "CR left in {:?}", d.text);
             assert!(
-                !d.text.chars().any(bitalign::normalize::is_strippable_control),
+                !d.text
+                    .chars()
+                    .any(bitalign::normalize::is_strippable_control),
                 "control character left in {:?}",
                 d.text
             );

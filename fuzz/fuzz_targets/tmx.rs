@@ -61,8 +61,14 @@ fuzz_target!(|data: &[u8]| {
             Ok(())
         }
     }
-    let mut out = sink(Format::Tmx, Box::new(Shared(buf.clone())), &opts, "en", "ar")
-        .expect("sink");
+    let mut out = sink(
+        Format::Tmx,
+        Box::new(Shared(buf.clone())),
+        &opts,
+        "en",
+        "ar",
+    )
+    .expect("sink");
     out.write_pair(&pair).expect("write");
     out.finish().expect("finish");
     let xml = String::from_utf8(buf.lock().expect("lock").clone()).expect("UTF-8 output");

@@ -542,34 +542,33 @@ mod tests {
         Srx::parse(&doc).expect("parses")
     }
 
-    #[test]
-    fn exception_listed_first_wins_over_the_break_rule() {
-        let s = srx(
-            r#"<languagerule languagerulename="En">
-               <rule break="no"><beforebreak>\bMr\.</beforebreak><afterbreak>\s</afterbreak></rule>
-               <rule break="yes"><beforebreak>[.?!]</beforebreak><afterbreak>\s</afterbreak></rule>
-               </languagerule>"#,
+    /// English rules with the `Mr.` exception listed before or after the general break.
+    fn english(exception_first: bool) -> Srx {
+        let no = r#"<rule break="no"><beforebreak>\bMr\.</beforebreak><afterbreak>\s</afterbreak></rule>"#;
+        let yes = r#"<rule break="yes"><beforebreak>[.?!]</beforebreak><afterbreak>\s</afterbreak></rule>"#;
+        let rules = if exception_first {
+            [no, yes]
+        } else {
+            [yes, no]
+        }
+        .concat();
+        srx(
+            &format!(r#"<languagerule languagerulename="En">{rules}</languagerule>"#),
             r#"<languagemap languagepattern="en.*" languagerulename="En"/>"#,
             false,
-        );
-        assert_eq!(
-            s.segmenter("en").split("Mr. Smith came. He sat."),
-            ["Mr. Smith came.", "He sat."]
-        );
+        )
     }
 
     #[test]
-    fn break_rule_listed_first_overrides_a_later_exception() {
-        let s = srx(
-            r#"<languagerule languagerulename="En">
-               <rule break="yes"><beforebreak>[.?!]</beforebreak><afterbreak>\s</afterbreak></rule>
-               <rule break="no"><beforebreak>\bMr\.</beforebreak><afterbreak>\s</afterbreak></rule>
-               </languagerule>"#,
-            r#"<languagemap languagepattern="en.*" languagerulename="En"/>"#,
-            false,
+    fn the_first_matching_rule_decides_break_or_no_break() {
+        assert_eq!(
+            english(true)
+                .segmenter("en")
+                .split("Mr. Smith came. He sat."),
+            ["Mr. Smith came.", "He sat."]
         );
         assert_eq!(
-            s.segmenter("en").split("Mr. Smith came."),
+            english(false).segmenter("en").split("Mr. Smith came."),
             ["Mr.", "Smith came."]
         );
     }
