@@ -222,6 +222,9 @@ fn malformed_srx_is_a_parse_error_naming_the_file_and_line() {
             matches!(err.kind(), ErrorKind::Parse(_) | ErrorKind::Binary),
             "{name}: {line}"
         );
+        if name == "bad-break.srx" {
+            assert_eq!(err.line(), Some(4), "{line}");
+        }
     }
 }
 

@@ -321,6 +321,8 @@ struct Parser<'a> {
     side: Option<(usize, String)>,
     /// Rule set names seen in maps, with the line of the map, checked at the end.
     map_names: Vec<(String, u64)>,
+    /// The last position whose line was computed, and that line.
+    line_at: std::cell::Cell<(usize, u64)>,
 }
 
 impl<'a> Parser<'a> {
@@ -340,18 +342,26 @@ impl<'a> Parser<'a> {
             rule: None,
             side: None,
             map_names: Vec::new(),
+            line_at: std::cell::Cell::new((0, 1)),
         }
     }
 
     /// 1-based line of the reader's position.
+    /// Counts newlines from the last position asked for (positions only grow), so asking
+    /// at every rule stays linear in the file.
     fn line(&self) -> u64 {
         let pos = usize::try_from(self.reader.buffer_position())
             .unwrap_or(usize::MAX)
             .min(self.text.len());
-        1 + self.text.as_bytes()[..pos]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count() as u64
+        let (seen, line) = self.line_at.get();
+        let (from, base) = if pos >= seen { (seen, line) } else { (0, 1) };
+        let line = base
+            + self.text.as_bytes()[from..pos]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
+        self.line_at.set((pos, line));
+        line
     }
 
     fn error(&self, message: impl Into<String>) -> Error {
