@@ -253,3 +253,32 @@ fn srx_option_replaces_the_builtin_segmenter_in_the_cli() {
     assert_eq!(out.lines().next(), Some("One,\tUn,"), "{out}");
     assert_eq!(out.lines().count(), 3, "{out}");
 }
+
+/// The inline documents above are valid SRX 2.0 (so the tests read the standard as the
+/// schema does), checked with `xmllint --schema` when it and `srx20.xsd` are there.
+#[test]
+fn inline_documents_validate_against_the_srx20_schema() {
+    let Some(xsd) = shared("formats/srx20.xsd") else {
+        return;
+    };
+    if std::process::Command::new("xmllint")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        println!("skipped: xmllint not on PATH");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tmp");
+    for (i, cascade) in ["yes", "no"].iter().enumerate() {
+        let path = dir.path().join(format!("{i}.srx"));
+        std::fs::write(&path, doc(cascade, TWO_SETS, MAPS)).expect("write");
+        let v = std::process::Command::new("xmllint")
+            .args(["--noout", "--nonet", "--schema"])
+            .arg(&xsd)
+            .arg(&path)
+            .output()
+            .expect("xmllint runs");
+        assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stderr));
+    }
+}
