@@ -7,6 +7,7 @@
 #   bash benches/scale.sh                       # 10k, 20k, 100k, 200k sentences
 #   SIZES="10000 100000 1000000" bash benches/scale.sh
 #   PEER=1 bash benches/scale.sh                # also PyPI galechurch on a 2k pair (temp venv)
+#   BIN=/path/to/bitalign bash benches/scale.sh  # a given binary (no build)
 #
 # Prints one markdown table on stdout; progress on stderr. Sizes are source sentences
 # (the dev source has 468; the target side is ~18% longer). Data goes to a temporary folder
@@ -17,7 +18,7 @@ cd "$(dirname "$0")/.."
 
 DEV=${DEV:-../shared/bench/textberg-dev}
 SIZES=${SIZES:-10000 20000 100000 200000}
-BIN=target/release/bitalign
+BIN=${BIN:-target/release/bitalign}
 for f in dev.de dev.fr dev.defr; do
   if [ ! -f "$DEV/$f" ]; then
     echo "scale.sh: skipped: $DEV/$f not found (the shared bench data is absent)"
@@ -33,8 +34,10 @@ mkdir -p "$OUT"
 [ -n "${BENCH_OUT:-}" ] || trap 'rm -rf "$OUT"' EXIT
 log() { echo "scale.sh: $*" >&2; }
 
-log "building"
-cargo build --release -q || { echo "scale.sh: build failed"; exit 1; }
+if [ "$BIN" = target/release/bitalign ]; then
+  log "building"
+  cargo build --release -q || { echo "scale.sh: build failed"; exit 1; }
+fi
 per_copy=$(wc -l < "$DEV/dev.de")
 
 echo "| source sentences | target sentences | wall s | CPU s | peak RSS MiB | strict F1 | time ratio | memory ratio |"

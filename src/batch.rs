@@ -1019,6 +1019,7 @@ fn settings(job: &BatchJob, spec: &PairSpec) -> serde_json::Value {
         "tgt_lang": spec.tgt_lang.as_ref().or(job.options.tgt_lang.as_ref()),
         "presegmented": job.options.presegmented,
         "max_sentence_chars": job.options.max_sentence_chars,
+        "srx": job.options.srx.as_ref().map(|s| s.digest()),
         "decode": format!("{:?}", job.options.decode),
         "model": format!("{align:?}"),
         "dictionary": dictionary,

@@ -2,6 +2,7 @@
 //! align. The CLI's `align`, and `batch`/`stream` per pair, all go through here.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -9,6 +10,7 @@ use crate::align::{self, AlignConfig, AlignedPair};
 use crate::document::{Document, Sentence};
 use crate::error::{Error, Result};
 use crate::input::{self, DecodeOptions};
+use crate::segment::srx::Srx;
 use crate::segment::Segmenter;
 
 /// Settings of a pipeline run that affect its output (recorded for `batch --resume`).
@@ -24,6 +26,9 @@ pub struct Options {
     /// Sentences longer than this (characters) are cut at spaces into pieces: a 2 MB line
     /// without punctuation must not become one giant sentence.
     pub max_sentence_chars: usize,
+    /// SRX rules that replace the built-in segmenter (recorded by their SHA-256).
+    #[serde(serialize_with = "srx_digest")]
+    pub srx: Option<Arc<Srx>>,
     #[serde(skip)]
     pub align: AlignConfig,
 }
@@ -36,9 +41,17 @@ impl Default for Options {
             src_lang: None,
             tgt_lang: None,
             max_sentence_chars: 2000,
+            srx: None,
             align: AlignConfig::default(),
         }
     }
+}
+
+fn srx_digest<S: serde::Serializer>(
+    srx: &Option<Arc<Srx>>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    srx.as_deref().map(Srx::digest).serialize(s)
 }
 
 /// What happened while reading one side (for reports and warnings).
@@ -82,10 +95,14 @@ pub fn side_from_text(
     let paragraphs: Vec<Vec<String>> = if opts.presegmented {
         input::presegmented(text)
     } else {
-        let seg = Segmenter::new(&lang);
+        let builtin = Segmenter::new(&lang);
+        let srx = opts.srx.as_deref().map(|rules| rules.segmenter(&lang));
         input::paragraphs(text)
             .iter()
-            .map(|p| seg.split(p))
+            .map(|p| match &srx {
+                Some(seg) => seg.split(p),
+                None => builtin.split(p),
+            })
             .collect()
     };
     let doc = document(&lang, &paragraphs, opts.max_sentence_chars);

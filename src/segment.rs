@@ -19,6 +19,7 @@
 
 mod chars;
 mod scan;
+pub mod srx;
 mod tables;
 
 use std::ops::Range;
@@ -64,20 +65,25 @@ impl Segmenter {
     /// Byte ranges of the sentences in `paragraph` (trimmed, non-empty, in order), for
     /// callers that keep offsets into the source text.
     pub fn split_ranges(&self, paragraph: &str) -> Vec<Range<usize>> {
-        let cuts = scan::boundaries(paragraph, &self.profile);
-        let mut out = Vec::with_capacity(cuts.len() + 1);
-        let mut prev = 0;
-        for cut in cuts.into_iter().chain(std::iter::once(paragraph.len())) {
-            let piece = &paragraph[prev..cut];
-            let start = prev + (piece.len() - piece.trim_start().len());
-            let end = prev + piece.trim_end().len();
-            if start < end {
-                out.push(start..end);
-            }
-            prev = cut;
-        }
-        out
+        trimmed_pieces(paragraph, scan::boundaries(paragraph, &self.profile))
     }
+}
+
+/// The pieces of `paragraph` between ascending byte offsets `cuts`, trimmed, empty ones
+/// dropped (shared by the built-in and the SRX segmenter).
+fn trimmed_pieces(paragraph: &str, cuts: Vec<usize>) -> Vec<Range<usize>> {
+    let mut out = Vec::with_capacity(cuts.len() + 1);
+    let mut prev = 0;
+    for cut in cuts.into_iter().chain(std::iter::once(paragraph.len())) {
+        let piece = &paragraph[prev..cut];
+        let start = prev + (piece.len() - piece.trim_start().len());
+        let end = prev + piece.trim_end().len();
+        if start < end {
+            out.push(start..end);
+        }
+        prev = cut;
+    }
+    out
 }
 
 /// Splits every paragraph with one [`Segmenter`] for `lang`.

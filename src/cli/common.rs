@@ -10,6 +10,7 @@ use bitalign::export::{self, ExportOptions, Format};
 use bitalign::filter::Filter;
 use bitalign::input::DecodeOptions;
 use bitalign::pipeline::Options;
+use bitalign::segment::srx::Srx;
 use bitalign::Result;
 
 /// How inputs are read and aligned.
@@ -46,6 +47,10 @@ pub struct InputArgs {
     /// search gets coarser with a warning instead of running out of memory.
     #[arg(long, value_name = "N", default_value_t = AlignConfig::default().max_dp_cells)]
     pub max_dp_cells: usize,
+    /// SRX 2.0 segmentation rules (OmegaT, Okapi, LanguageTool) instead of the built-in
+    /// segmenter; rules whose regexes do not compile are skipped with a warning.
+    #[arg(long)]
+    pub srx: Option<std::path::PathBuf>,
 }
 
 impl InputArgs {
@@ -72,6 +77,21 @@ impl InputArgs {
             let lex = Lexicon::read_dictionary(&text).map_err(|e| e.with_path(path))?;
             align.dictionary = Some(std::sync::Arc::new(lex));
         }
+        let srx = match &self.srx {
+            Some(path) => {
+                let rules = Srx::from_file(path)?;
+                if let Some(first) = rules.warnings().first() {
+                    eprintln!(
+                        "bitalign: {}: {} of {} SRX rules skipped, first: {first}",
+                        path.display(),
+                        rules.warnings().len(),
+                        rules.total_rules(),
+                    );
+                }
+                Some(std::sync::Arc::new(rules))
+            }
+            None => None,
+        };
         Ok(Options {
             decode: DecodeOptions {
                 encoding: self.encoding.clone(),
@@ -81,6 +101,7 @@ impl InputArgs {
             src_lang: self.src_lang.clone(),
             tgt_lang: self.tgt_lang.clone(),
             max_sentence_chars: self.max_sentence_chars,
+            srx,
             align,
         })
     }
