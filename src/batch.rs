@@ -146,6 +146,8 @@ impl PairSpec {
 pub fn extension(format: Format) -> &'static str {
     match format {
         Format::Moses => "",
+        // What CAT tools save and open by default.
+        Format::Xliff => "xlf",
         f => f.name(),
     }
 }

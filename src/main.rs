@@ -7,7 +7,8 @@ use clap::{Parser, Subcommand};
 
 mod cli;
 
-/// Align a document with its translation into a translation memory (TMX, CSV, TSV, JSONL).
+/// Align a document with its translation into a translation memory (TMX, XLIFF, CSV, TSV,
+/// JSONL, a review page).
 #[derive(Parser)]
 #[command(name = "bitalign", version, about, long_about = None)]
 struct Cli {
