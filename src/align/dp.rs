@@ -355,11 +355,12 @@ mod tests {
     use super::*;
     use crate::align::shapes::Shape;
 
+    fn shape_list(dims: &[(usize, usize)]) -> Vec<Shape> {
+        dims.iter().map(|&(di, dj)| Shape { di, dj }).collect()
+    }
+
     fn shapes() -> Vec<Shape> {
-        [(1, 1), (1, 0), (0, 1), (2, 1), (1, 2)]
-            .iter()
-            .map(|&(di, dj)| Shape { di, dj })
-            .collect()
+        shape_list(&[(1, 1), (1, 0), (0, 1), (2, 1), (1, 2)])
     }
 
     /// Scores 1-1 beads 0 and every other shape `other`.
@@ -406,10 +407,7 @@ mod tests {
     fn posteriors_split_evenly_between_two_equally_good_paths() {
         // 2 × 2 with only 1-1 and 2-2 beads, all scoring 0: two paths, equally likely.
         let band = Band::full(2, 2);
-        let sh: Vec<Shape> = [(1, 1), (2, 2)]
-            .iter()
-            .map(|&(di, dj)| Shape { di, dj })
-            .collect();
+        let sh = shape_list(&[(1, 1), (2, 2)]);
         let lattice = Lattice {
             band: &band,
             shapes: &sh,
@@ -459,10 +457,7 @@ mod tests {
             lo: vec![0, 1],
             hi: vec![0, 1],
         };
-        let sh: Vec<Shape> = [(1, 0), (0, 1)]
-            .iter()
-            .map(|&(di, dj)| Shape { di, dj })
-            .collect();
+        let sh = shape_list(&[(1, 0), (0, 1)]);
         let lattice = Lattice {
             band: &band,
             shapes: &sh,

@@ -266,12 +266,7 @@ impl<'a> Scorer<'a> {
                 .collect()
         };
         let mut a = Anchors::new(side(src, true), side(tgt, false));
-        let beads: Vec<_> = path
-            .iter()
-            .filter(|s| s.shape.di > 0 && s.shape.dj > 0)
-            .map(|s| (s.i..s.i + s.shape.di, s.j..s.j + s.shape.dj))
-            .collect();
-        a.refit(&beads);
+        a.refit(&two_sided_ranges(path));
         self.anchors = Some(a);
     }
 
@@ -288,12 +283,7 @@ impl<'a> Scorer<'a> {
             None => self.length.refit(&one_to_one),
         }
         if let Some(a) = &mut self.anchors {
-            let beads: Vec<_> = path
-                .iter()
-                .filter(|s| s.shape.di > 0 && s.shape.dj > 0)
-                .map(|s| (s.i..s.i + s.shape.di, s.j..s.j + s.shape.dj))
-                .collect();
-            a.refit(&beads);
+            a.refit(&two_sided_ranges(path));
         }
         if self.gale_church.is_some() {
             return; // the classic baseline keeps its fixed priors
@@ -307,6 +297,15 @@ impl<'a> Scorer<'a> {
         }
         self.priors = self.priors.reestimate(&counts, 20.0);
     }
+}
+
+/// Source and target ranges of the beads of `path` that have both sides (what anchor
+/// survival rates are learned from).
+fn two_sided_ranges(path: &[Step]) -> Vec<(Range<usize>, Range<usize>)> {
+    path.iter()
+        .filter(|s| s.shape.di > 0 && s.shape.dj > 0)
+        .map(|s| (s.i..s.i + s.shape.di, s.j..s.j + s.shape.dj))
+        .collect()
 }
 
 /// A deterministic pseudo-random number in `[0, 1)` for `k` (splitmix64).
