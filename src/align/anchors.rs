@@ -29,6 +29,9 @@ const INITIAL_SURVIVAL: [f64; CLASSES] = [0.8, 0.5, 0.5, 0.3, 0.5, 0.3];
 /// Anchor features of one sentence, before interning.
 pub type Features = Vec<(Class, String)>;
 
+/// Sentences whose features are extracted at once (in parallel) before being interned.
+const BUILD_BATCH: usize = 4096;
+
 /// Features too common to tell sentences apart are ignored (share of sentences holding them).
 const MAX_SHARE: f64 = 0.25;
 
@@ -56,46 +59,78 @@ pub struct Anchors {
     /// features that do match.
     miss_src: Vec<[f64; 4]>,
     miss_tgt: Vec<[f64; 4]>,
-    /// The sorted multiset union of the bags of `d` consecutive sentences from each position
-    /// (`d = 1..=4`), built once: scoring a bead is then one merge of two short sorted lists.
-    runs_src: Runs,
-    runs_tgt: Runs,
 }
 
-/// Sorted feature multisets of every run of 1..=4 consecutive sentences, in one flat array.
+/// The sorted feature multisets of every run of 1..=4 consecutive sentences from the
+/// positions of a window, in one flat array: scoring a bead is then one merge of two short
+/// sorted lists. Built per chunk of rows, so its memory does not grow with the document.
 #[derive(Debug, Clone, Default)]
 struct Runs {
-    /// `span[4 * i + d - 1]` is the range in `data` of the run of `d` sentences from `i`.
+    first: usize,
+    /// `span[4 * (i - first) + d - 1]` is the range in `data` of the run of `d` sentences
+    /// from `i`.
     span: Vec<(u32, u32)>,
     data: Vec<u32>,
 }
 
 impl Runs {
-    fn new(bags: &[Bag]) -> Self {
-        let mut runs = Runs::default();
-        let mut merged = Vec::new();
-        for i in 0..bags.len() {
+    fn new(bags: &[Bag], positions: std::ops::Range<usize>) -> Self {
+        let mut runs = Runs {
+            first: positions.start,
+            ..Runs::default()
+        };
+        let mut prev: Vec<u32> = Vec::new();
+        let mut next: Vec<u32> = Vec::new();
+        for i in positions {
+            prev.clear();
             for d in 1..=RUN {
-                merged.clear();
                 if i + d <= bags.len() {
-                    merged.extend(bags[i..i + d].iter().flatten().copied());
-                    merged.sort_unstable();
+                    merge_sorted(&prev, &bags[i + d - 1], &mut next);
+                    std::mem::swap(&mut prev, &mut next);
+                } else {
+                    prev.clear();
                 }
                 let start = runs.data.len() as u32;
-                runs.data.extend_from_slice(&merged);
+                runs.data.extend_from_slice(&prev);
                 runs.span.push((start, runs.data.len() as u32));
             }
         }
         runs
     }
 
-    fn get(&self, i: usize, d: usize) -> &[u32] {
-        let (a, b) = self.span[RUN * i + d - 1];
-        &self.data[a as usize..b as usize]
+    /// The run of `d` sentences from `i`, when the window holds it.
+    fn get(&self, i: usize, d: usize) -> Option<&[u32]> {
+        let k = RUN * i.checked_sub(self.first)? + d.checked_sub(1)?;
+        let &(a, b) = self.span.get(k).filter(|_| d <= RUN)?;
+        Some(&self.data[a as usize..b as usize])
     }
 }
 
-/// Longest run of sentences a bead side can hold (beads beyond are merged from runs).
+/// What scoring the beads of one chunk of rows needs: the runs of sentences they start on.
+#[derive(Debug, Clone, Default)]
+pub struct Window {
+    src: Runs,
+    tgt: Runs,
+}
+
+/// `out` = the sorted multiset union of two sorted lists.
+fn merge_sorted(a: &[u32], b: &[u32], out: &mut Vec<u32>) {
+    out.clear();
+    let (mut x, mut y) = (0, 0);
+    while x < a.len() && y < b.len() {
+        if a[x] <= b[y] {
+            out.push(a[x]);
+            x += 1;
+        } else {
+            out.push(b[y]);
+            y += 1;
+        }
+    }
+    out.extend_from_slice(&a[x..]);
+    out.extend_from_slice(&b[y..]);
+}
+
+/// Longest run of sentences a bead side can hold (beads beyond are merged from bags).
 const RUN: usize = 4;
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -119,43 +154,66 @@ impl Weights {
 impl Anchors {
     /// Extracts features from both sides' matching keys and paragraph starts.
     pub fn from_keys(src: &[(&str, bool)], tgt: &[(&str, bool)]) -> Self {
-        let feats = |items: &[(&str, bool)]| -> Vec<Features> {
-            items.iter().map(|(k, p)| extract(k, *p)).collect()
-        };
-        Self::new(feats(src), feats(tgt))
+        Self::build(src.len(), tgt.len(), |source, k| {
+            let (key, para) = if source { src[k] } else { tgt[k] };
+            extract(key, para)
+        })
     }
 
     /// Interns already extracted features of both sides.
     pub fn new(src: Vec<Features>, tgt: Vec<Features>) -> Self {
+        Self::build(src.len(), tgt.len(), |source, k| {
+            if source {
+                src[k].clone()
+            } else {
+                tgt[k].clone()
+            }
+        })
+    }
+
+    /// Interns the features `features(is_source, sentence)` of `n` source and `m` target
+    /// sentences. They are extracted in parallel a batch at a time and interned as they come,
+    /// so the strings of a whole long document never exist at once.
+    pub fn build(n: usize, m: usize, features: impl Fn(bool, usize) -> Features + Sync) -> Self {
+        use rayon::prelude::*;
         let mut vocab: HashMap<(Class, String), u32> = HashMap::new();
         let mut class = Vec::new();
-        let mut bag_of = |items: Vec<Features>| -> Vec<Bag> {
-            items
-                .into_iter()
-                .map(|feats| {
+        let mut bags_of = |source: bool, count: usize| -> Vec<Bag> {
+            let mut bags = Vec::with_capacity(count);
+            for start in (0..count).step_by(BUILD_BATCH) {
+                let batch: Vec<Features> = (start..(start + BUILD_BATCH).min(count))
+                    .into_par_iter()
+                    .map(|k| features(source, k))
+                    .collect();
+                for feats in batch {
                     let mut bag: Bag = feats
                         .into_iter()
                         .map(|f| {
                             let next = vocab.len() as u32;
-                            *vocab.entry(f.clone()).or_insert_with(|| {
+                            *vocab.entry(f).or_insert_with_key(|f| {
                                 class.push(f.0);
                                 next
                             })
                         })
                         .collect();
                     bag.sort_unstable();
-                    bag
-                })
-                .collect()
+                    bags.push(bag);
+                }
+            }
+            bags
         };
-        let src_bags = bag_of(src);
-        let tgt_bags = bag_of(tgt);
+        let src_bags = bags_of(true, n);
+        let tgt_bags = bags_of(false, m);
+        Self::from_bags(src_bags, tgt_bags, class)
+    }
+
+    fn from_bags(src: Vec<Bag>, tgt: Vec<Bag>, class: Vec<Class>) -> Self {
         let nf = class.len();
-        let q_src = shares(&src_bags, nf);
-        let q_tgt = shares(&tgt_bags, nf);
+        let q_src = shares(&src, nf);
+        let q_tgt = shares(&tgt, nf);
         let mut a = Anchors {
-            src: src_bags,
-            tgt: tgt_bags,
+            src,
+            tgt,
             class,
             q_src,
             q_tgt,
@@ -165,14 +223,40 @@ impl Anchors {
             w_bwd: Vec::new(),
             miss_src: Vec::new(),
             miss_tgt: Vec::new(),
-            runs_src: Runs::default(),
-            runs_tgt: Runs::default(),
         };
         a.prune();
-        a.runs_src = Runs::new(&a.src);
-        a.runs_tgt = Runs::new(&a.tgt);
         a.reweight();
         a
+    }
+
+    /// The model of the same pair with blocks of `k` sentences as units (a coarse level of
+    /// the search): each block holds its sentences' features, their frequencies are
+    /// re-counted over blocks.
+    pub fn coarsen(&self, k: usize) -> Self {
+        let blocks = |bags: &[Bag]| -> Vec<Bag> {
+            bags.chunks(k.max(1))
+                .map(|c| {
+                    let mut bag: Bag = c.iter().flatten().copied().collect();
+                    bag.sort_unstable();
+                    bag
+                })
+                .collect()
+        };
+        Self::from_bags(blocks(&self.src), blocks(&self.tgt), self.class.clone())
+    }
+
+    /// Runs of source sentences from `rows` and of target sentences from `cols`.
+    pub fn window(&self, rows: std::ops::Range<usize>, cols: std::ops::Range<usize>) -> Window {
+        Window {
+            src: Runs::new(
+                &self.src,
+                rows.start.min(self.src.len())..rows.end.min(self.src.len()),
+            ),
+            tgt: Runs::new(
+                &self.tgt,
+                cols.start.min(self.tgt.len())..cols.end.min(self.tgt.len()),
+            ),
+        }
     }
 
     fn reweight(&mut self) {
@@ -251,6 +335,17 @@ impl Anchors {
 
     /// Log-likelihood ratio of the bead `src × tgt`, averaged over both directions.
     pub fn llr(&self, src: std::ops::Range<usize>, tgt: std::ops::Range<usize>) -> f64 {
+        self.llr_in(&Window::default(), src, tgt)
+    }
+
+    /// [`Anchors::llr`], taking the merged runs from `window` when it holds them.
+    #[inline]
+    pub fn llr_in(
+        &self,
+        window: &Window,
+        src: std::ops::Range<usize>,
+        tgt: std::ops::Range<usize>,
+    ) -> f64 {
         let (ni, nj) = (src.len(), tgt.len());
         if ni == 0 || nj == 0 {
             return 0.0;
@@ -263,12 +358,8 @@ impl Anchors {
         // The matched count of a feature is min(source count, target count), as multisets:
         // one merge of the two sorted runs.
         let mut hit = 0.0f32;
-        if ni <= RUN && nj <= RUN {
-            let (a, b) = (
-                self.runs_src.get(src.start, ni),
-                self.runs_tgt.get(tgt.start, nj),
-            );
-            if !a.is_empty() && !b.is_empty() {
+        match (window.src.get(src.start, ni), window.tgt.get(tgt.start, nj)) {
+            (Some(a), Some(b)) => {
                 let (mut x, mut y) = (0, 0);
                 while x < a.len() && y < b.len() {
                     match a[x].cmp(&b[y]) {
@@ -282,13 +373,14 @@ impl Anchors {
                     }
                 }
             }
-        } else {
-            let (mut sb, mut tb) = (Vec::new(), Vec::new());
-            merge_into(&self.src, src, &mut sb);
-            merge_into(&self.tgt, tgt, &mut tb);
-            for_each_group(&sb, &tb, |f, a, b| {
-                hit += a.min(b) as f32 * self.gain(f, fi, fj);
-            });
+            _ => {
+                let (mut sb, mut tb) = (Vec::new(), Vec::new());
+                merge_into(&self.src, src, &mut sb);
+                merge_into(&self.tgt, tgt, &mut tb);
+                for_each_group(&sb, &tb, |f, a, b| {
+                    hit += a.min(b) as f32 * self.gain(f, fi, fj);
+                });
+            }
         }
         total += hit as f64;
         0.5 * total

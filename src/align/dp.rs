@@ -125,8 +125,28 @@ struct Chunk {
     rows: Vec<Vec<f32>>,
 }
 
-/// The search space of one pass: a band, the bead shapes, and `score(i, j, k)`, the log score
-/// of the bead of shape `k` covering source `i..i+di` and target `j..j+dj` (−∞ forbids it).
+/// Bead scores: `score(w, i, j, k)` is the log score of the bead of shape `k` covering source
+/// `i..i+di` and target `j..j+dj` (−∞ forbids it). Scoring a chunk of rows first prepares a
+/// window (say, the merged features of the runs of sentences the chunk can reach), so that
+/// what is shared by many beads is computed once and only for the chunk: memory stays
+/// proportional to a chunk, not to the document.
+pub trait BeadScores: Sync {
+    type Window: Sync;
+    /// What scoring beads that start in `rows` × `cols` needs.
+    fn window(&self, rows: std::ops::Range<usize>, cols: std::ops::Range<usize>) -> Self::Window;
+    fn score(&self, window: &Self::Window, i: usize, j: usize, k: usize) -> f64;
+}
+
+/// A plain function of `(i, j, k)` needs no window.
+impl<F: Fn(usize, usize, usize) -> f64 + Sync> BeadScores for F {
+    type Window = ();
+    fn window(&self, _: std::ops::Range<usize>, _: std::ops::Range<usize>) {}
+    fn score(&self, _: &(), i: usize, j: usize, k: usize) -> f64 {
+        self(i, j, k)
+    }
+}
+
+/// The search space of one pass: a band, the bead shapes, and the bead scores.
 /// Scores are never stored for the whole band: each sweep computes them a chunk of rows at a
 /// time, so memory is one byte per cell (the back pointers) plus, on the final pass, the
 /// forward sums.
@@ -149,7 +169,7 @@ pub struct Forward(Vec<f64>);
 
 impl<'a, F> Lattice<'a, F>
 where
-    F: Fn(usize, usize, usize) -> f64 + Sync,
+    F: BeadScores,
 {
     fn n(&self) -> usize {
         self.band.rows() - 1
@@ -167,6 +187,9 @@ where
         use rayon::prelude::*;
         let (band, shapes, n, m) = (self.band, self.shapes, self.n(), self.m());
         let first = rows.start;
+        let lo = rows.clone().map(|i| band.lo[i]).min().unwrap_or(0);
+        let hi = rows.clone().map(|i| band.hi[i]).max().unwrap_or(0);
+        let window = self.score.window(rows.clone(), lo..hi + 1);
         let rows = rows
             .into_par_iter()
             .map(|i| {
@@ -176,7 +199,7 @@ where
                         let (ei, ej) = (i + s.di, j + s.dj);
                         let inside = ei <= n && ej <= m && band.contains(ei, ej);
                         let v = if inside {
-                            (self.score)(i, j, k) as f32
+                            self.score.score(&window, i, j, k) as f32
                         } else {
                             f32::NEG_INFINITY
                         };
@@ -191,7 +214,8 @@ where
 
     /// The stored (single-precision) score of one bead, as the sweeps see it.
     fn bead(&self, i: usize, j: usize, k: usize) -> f64 {
-        (self.score)(i, j, k) as f32 as f64
+        let window = self.score.window(i..i + 1, j..j + 1);
+        self.score.score(&window, i, j, k) as f32 as f64
     }
 
     /// Viterbi over the band, pushing each cell's best score to the cells its beads reach;

@@ -116,6 +116,79 @@ impl Default for AlignConfig {
     }
 }
 
+/// One side of a pair at some resolution: sentences, or blocks of them on a coarse level.
+struct Side {
+    /// Length in characters of each unit.
+    len: Vec<usize>,
+    /// Whether each unit opens a paragraph (other than the first).
+    para: Vec<bool>,
+    /// How many original sentences each unit stands for.
+    units: Vec<usize>,
+}
+
+impl Side {
+    fn of(doc: &Document) -> Self {
+        Side {
+            len: doc
+                .sentences
+                .iter()
+                .map(|s| s.text.chars().count())
+                .collect(),
+            para: (0..doc.len()).map(|k| doc.starts_paragraph(k)).collect(),
+            units: vec![1; doc.len()],
+        }
+    }
+
+    fn coarsen(&self, k: usize) -> Self {
+        Side {
+            len: self.len.chunks(k).map(|c| c.iter().sum()).collect(),
+            para: self.para.chunks(k).map(|c| c[0]).collect(),
+            units: self.units.chunks(k).map(|c| c.iter().sum()).collect(),
+        }
+    }
+}
+
+/// A document pair at one resolution of the search: what scoring needs before any fitting.
+struct Level<'a> {
+    /// The documents themselves, on the full-resolution level only: the lexicon is learned
+    /// from their words.
+    docs: Option<(&'a Document, &'a Document)>,
+    src: Side,
+    tgt: Side,
+    anchors: Option<Anchors>,
+}
+
+impl<'a> Level<'a> {
+    fn new(src: &'a Document, tgt: &'a Document, cfg: &AlignConfig) -> Self {
+        let anchors = cfg.anchors.then(|| {
+            Anchors::build(src.len(), tgt.len(), |source, k| {
+                let d = if source { src } else { tgt };
+                anchors::extract(&d.sentences[k].key, d.starts_paragraph(k))
+            })
+        });
+        Level {
+            docs: Some((src, tgt)),
+            src: Side::of(src),
+            tgt: Side::of(tgt),
+            anchors,
+        }
+    }
+
+    /// The pair with blocks of `k` sentences as units.
+    fn coarsen(&self, k: usize) -> Level<'static> {
+        Level {
+            docs: None,
+            src: self.src.coarsen(k),
+            tgt: self.tgt.coarsen(k),
+            anchors: self.anchors.as_ref().map(|a| a.coarsen(k)),
+        }
+    }
+
+    fn dims(&self) -> (usize, usize) {
+        (self.src.len.len(), self.tgt.len.len())
+    }
+}
+
 /// Everything learned about one document pair that scores a bead.
 struct Scorer<'a> {
     src_pre: Vec<usize>,
@@ -123,62 +196,48 @@ struct Scorer<'a> {
     /// Prefix counts of paragraph starts, to count the paragraph breaks inside a bead.
     src_para: Vec<usize>,
     tgt_para: Vec<usize>,
+    /// Prefix counts of the original sentences each (block) unit stands for: on a coarse
+    /// level a one-sided bead drops a whole block, and costs as much as dropping each of
+    /// its sentences (else a periodic text can slip by a period for the price of one bead).
+    src_units: Vec<usize>,
+    tgt_units: Vec<usize>,
     priors: Priors,
     length: LengthModel,
     gale_church: Option<GaleChurch>,
     anchors: Option<Anchors>,
-    _docs: (&'a Document, &'a Document),
+    docs: Option<(&'a Document, &'a Document)>,
 }
 
 impl<'a> Scorer<'a> {
-    fn new(src: &'a Document, tgt: &'a Document, cfg: &AlignConfig) -> Self {
-        let sl: Vec<usize> = src
-            .sentences
-            .iter()
-            .map(|s| s.text.chars().count())
-            .collect();
-        let tl: Vec<usize> = tgt
-            .sentences
-            .iter()
-            .map(|s| s.text.chars().count())
-            .collect();
-        let anchors = cfg.anchors.then(|| {
-            let side = |d: &'a Document| -> Vec<(&'a str, bool)> {
-                d.sentences
-                    .iter()
-                    .enumerate()
-                    .map(|(k, s)| (s.key.as_str(), d.starts_paragraph(k)))
-                    .collect()
-            };
-            Anchors::from_keys(&side(src), &side(tgt))
-        });
-        let starts = |d: &Document| -> Vec<usize> {
-            (0..d.len())
-                .map(|k| usize::from(d.starts_paragraph(k)))
-                .collect()
-        };
+    fn new(level: Level<'a>, cfg: &AlignConfig) -> Self {
+        let (src, tgt) = (&level.src, &level.tgt);
+        let flags = |p: &[bool]| -> Vec<usize> { p.iter().map(|&b| usize::from(b)).collect() };
         Scorer {
-            src_pre: prefix(&sl),
-            tgt_pre: prefix(&tl),
-            src_para: prefix(&starts(src)),
-            tgt_para: prefix(&starts(tgt)),
+            src_pre: prefix(&src.len),
+            tgt_pre: prefix(&tgt.len),
+            src_para: prefix(&flags(&src.para)),
+            tgt_para: prefix(&flags(&tgt.para)),
+            src_units: prefix(&src.units),
+            tgt_units: prefix(&tgt.units),
             priors: if cfg.gale_church {
                 Priors::gale_church()
             } else {
                 Priors::default()
             },
-            length: LengthModel::new(&sl, &tl),
-            gale_church: cfg.gale_church.then(|| GaleChurch::new(&sl, &tl)),
-            anchors,
-            _docs: (src, tgt),
+            length: LengthModel::new(&src.len, &tgt.len),
+            gale_church: cfg.gale_church.then(|| GaleChurch::new(&src.len, &tgt.len)),
+            anchors: level.anchors,
+            docs: level.docs,
         }
     }
 
     /// Log score of the bead of shape index `k` (into the priors' shapes) starting at `(i, j)`.
-    fn score(&self, i: usize, j: usize, k: usize) -> f64 {
+    fn score_in(&self, window: &Option<anchors::Window>, i: usize, j: usize, k: usize) -> f64 {
         let (s, lp) = (self.priors.shapes[k], self.priors.log_prior[k]);
         if s.di == 0 || s.dj == 0 {
-            return lp;
+            let units = self.src_units[i + s.di] - self.src_units[i] + self.tgt_units[j + s.dj]
+                - self.tgt_units[j];
+            return lp * units as f64;
         }
         let ls = self.src_pre[i + s.di] - self.src_pre[i];
         let lt = self.tgt_pre[j + s.dj] - self.tgt_pre[j];
@@ -187,8 +246,8 @@ impl<'a> Scorer<'a> {
             Some(gc) => gc.log_p(ls, lt),
             None => self.length.llr_at(i, s.di, j, s.dj),
         };
-        if let Some(a) = &self.anchors {
-            v += a.llr(i..i + s.di, j..j + s.dj);
+        if let (Some(a), Some(w)) = (&self.anchors, window) {
+            v += a.llr_in(w, i..i + s.di, j..j + s.dj);
             // A paragraph break inside one side of a bead but not the other: translators
             // keep paragraphs, so such a bead is unlikely.
             let inside = |pre: &[usize], a: usize, d: usize| pre[a + d] - pre[a + 1];
@@ -204,10 +263,10 @@ impl<'a> Scorer<'a> {
     /// Adds lexical anchors (learned from `path` and/or the given dictionary) to the anchor
     /// model, rebuilt and refitted on `path`.
     fn add_lexicon(&mut self, path: &[Step], cfg: &AlignConfig) {
+        let Some((src, tgt)) = self.docs else { return };
         if self.anchors.is_none() || !(cfg.lexicon || cfg.dictionary.is_some()) {
             return;
         }
-        let (src, tgt) = self._docs;
         let mut lex = Lexicon::default();
         if cfg.lexicon {
             let key = |d: &Document, r: std::ops::Range<usize>| {
@@ -253,19 +312,13 @@ impl<'a> Scorer<'a> {
         if lex.is_empty() {
             return;
         }
-        let side = |d: &Document, source: bool| -> Vec<anchors::Features> {
-            d.sentences
-                .iter()
-                .enumerate()
-                .map(|(k, s)| {
-                    let para = d.starts_paragraph(k);
-                    let mut f = anchors::extract(&s.key, para);
-                    f.extend(lex.features(&s.key, source));
-                    f
-                })
-                .collect()
-        };
-        let mut a = Anchors::new(side(src, true), side(tgt, false));
+        let mut a = Anchors::build(src.len(), tgt.len(), |source, k| {
+            let d = if source { src } else { tgt };
+            let key = &d.sentences[k].key;
+            let mut f = anchors::extract(key, d.starts_paragraph(k));
+            f.extend(lex.features(key, source));
+            f
+        });
         a.refit(&two_sided_ranges(path));
         self.anchors = Some(a);
     }
@@ -296,6 +349,18 @@ impl<'a> Scorer<'a> {
             }
         }
         self.priors = self.priors.reestimate(&counts, 20.0);
+    }
+}
+
+impl dp::BeadScores for &Scorer<'_> {
+    type Window = Option<anchors::Window>;
+
+    fn window(&self, rows: Range<usize>, cols: Range<usize>) -> Self::Window {
+        self.anchors.as_ref().map(|a| a.window(rows, cols))
+    }
+
+    fn score(&self, window: &Self::Window, i: usize, j: usize, k: usize) -> f64 {
+        self.score_in(window, i, j, k)
     }
 }
 
@@ -353,7 +418,13 @@ pub struct Alignment {
 
 /// [`align`], also reporting where the memory cap made the search coarser.
 pub fn align_with_warnings(src: &Document, tgt: &Document, cfg: &AlignConfig) -> Alignment {
-    let (n, m) = (src.len(), tgt.len());
+    align_level(Level::new(src, tgt, cfg), cfg, true)
+}
+
+/// Aligns one level of the search; coarser levels only guide it, and need no posteriors
+/// (their beads then score 0).
+fn align_level(level: Level, cfg: &AlignConfig, posteriors: bool) -> Alignment {
+    let (n, m) = level.dims();
     let mut warnings = Vec::new();
     if n == 0 || m == 0 {
         return Alignment {
@@ -361,9 +432,7 @@ pub fn align_with_warnings(src: &Document, tgt: &Document, cfg: &AlignConfig) ->
             warnings,
         };
     }
-    let mut scorer = Scorer::new(src, tgt, cfg);
-    let shapes = scorer.priors.shapes.clone();
-    let mut band = match first_band(src, tgt, cfg, &mut warnings) {
+    let mut band = match first_band(&level, cfg, &mut warnings) {
         Ok(band) => band,
         Err(coarse) => {
             return Alignment {
@@ -372,10 +441,12 @@ pub fn align_with_warnings(src: &Document, tgt: &Document, cfg: &AlignConfig) ->
             }
         }
     };
+    let mut scorer = Scorer::new(level, cfg);
+    let shapes = scorer.priors.shapes.clone();
     let mut found = None;
     for pass in 0..=REFITS {
         let last = pass == REFITS;
-        let t = last.then_some(cfg.temperature);
+        let t = (last && posteriors).then_some(cfg.temperature);
         let (sweep, used) = search(&scorer, &shapes, band, t, cfg.max_dp_cells, &mut warnings);
         band = used;
         let Some(path) = sweep.path else { break };
@@ -387,7 +458,7 @@ pub fn align_with_warnings(src: &Document, tgt: &Document, cfg: &AlignConfig) ->
             band = band_around(&path_points(&path), n, m, REFIT_WIDTH);
             continue;
         }
-        found = sweep.forward.map(|f| (path, f));
+        found = Some((path, sweep.forward));
     }
     let Some((path, forward)) = found else {
         return Alignment {
@@ -398,9 +469,12 @@ pub fn align_with_warnings(src: &Document, tgt: &Document, cfg: &AlignConfig) ->
     let lattice = Lattice {
         band: &band,
         shapes: &shapes,
-        score: |i, j, k| scorer.score(i, j, k),
+        score: &scorer,
     };
-    let post = lattice.posteriors(&path, forward, cfg.temperature);
+    let post = match forward {
+        Some(forward) => lattice.posteriors(&path, forward, cfg.temperature),
+        None => vec![0.0; path.len()],
+    };
     let beads = path
         .iter()
         .zip(post)
@@ -412,6 +486,9 @@ pub fn align_with_warnings(src: &Document, tgt: &Document, cfg: &AlignConfig) ->
         .collect();
     Alignment { beads, warnings }
 }
+
+/// Rows around each path point that a band covers (the tallest bead's height).
+const ROW_REACH: usize = 4;
 
 /// Sentences per block of the coarse pass; levels recurse until the lattice is small.
 const COARSE_BLOCK: usize = 8;
@@ -440,7 +517,7 @@ fn search(
         let lattice = Lattice {
             band: &band,
             shapes,
-            score: |i, j, k| scorer.score(i, j, k),
+            score: scorer,
         };
         let sweep = lattice.sweep(temperature);
         let full = band.cells() >= (n + 1) * (m + 1);
@@ -473,28 +550,35 @@ fn search(
 /// narrowed to fit the memory cap. `Err` holds the coarse alignment itself, in sentences,
 /// when not even the narrowest band fits.
 fn first_band(
-    src: &Document,
-    tgt: &Document,
+    level: &Level,
     cfg: &AlignConfig,
     warnings: &mut Vec<String>,
 ) -> Result<Band, Vec<Bead>> {
-    let (n, m) = (src.len(), tgt.len());
+    let (n, m) = level.dims();
     if (n + 1) * (m + 1) <= cfg.max_full_cells.min(cfg.max_dp_cells) {
         return Ok(Band::full(n, m));
     }
     let k = COARSE_BLOCK;
-    let (cs, ct) = (coarsen(src, k), coarsen(tgt, k));
-    let coarse = align_with_warnings(&cs, &ct, cfg);
+    // The coarse levels guide the search with length and anchors; a lexicon learned from
+    // blocks would be weak, and the full-resolution level learns its own.
+    let coarse_cfg = AlignConfig {
+        lexicon: false,
+        dictionary: None,
+        ..cfg.clone()
+    };
+    let coarse = align_level(level.coarsen(k), &coarse_cfg, false);
     warnings.extend(coarse.warnings);
-    let coarse: Vec<Bead> = coarse
-        .beads
-        .into_iter()
-        .map(|b| Bead {
-            src: (b.src.start * k).min(n)..(b.src.end * k).min(n),
-            tgt: (b.tgt.start * k).min(m)..(b.tgt.end * k).min(m),
-            score: b.score,
-        })
-        .collect();
+    let to_sentences = |beads: Vec<Bead>| -> Vec<Bead> {
+        beads
+            .into_iter()
+            .map(|b| Bead {
+                src: (b.src.start * k).min(n)..(b.src.end * k).min(n),
+                tgt: (b.tgt.start * k).min(m)..(b.tgt.end * k).min(m),
+                score: b.score,
+            })
+            .collect()
+    };
+    let coarse = to_sentences(coarse.beads);
     let mut points = Vec::new();
     for b in &coarse {
         let (s0, s1, t0, t1) = (b.src.start, b.src.end, b.tgt.start, b.tgt.end);
@@ -521,34 +605,11 @@ fn first_band(
                  alignment ({k} sentences per block) is returned",
                 cfg.max_dp_cells
             ));
-            return Err(coarse);
+            // The block beads are the result now: they get their posteriors after all.
+            let scored = align_level(level.coarsen(k), &coarse_cfg, true);
+            return Err(to_sentences(scored.beads));
         }
         w /= 2;
-    }
-}
-
-/// A document whose sentences are blocks of `k` consecutive sentences.
-fn coarsen(doc: &Document, k: usize) -> Document {
-    let sentences = doc
-        .sentences
-        .chunks(k)
-        .map(|c| crate::document::Sentence {
-            text: c
-                .iter()
-                .map(|s| s.text.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
-            key: c
-                .iter()
-                .map(|s| s.key.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
-            paragraph: c[0].paragraph,
-        })
-        .collect();
-    Document {
-        lang: doc.lang.clone(),
-        sentences,
     }
 }
 
@@ -565,8 +626,11 @@ fn path_points(path: &[Step]) -> Vec<(usize, usize)> {
 fn band_around(points: &[(usize, usize)], n: usize, m: usize, w: usize) -> Band {
     let mut lo = vec![usize::MAX; n + 1];
     let mut hi = vec![0usize; n + 1];
+    // Columns are widened by `w`, rows only by a bead's height: a square neighbourhood of a
+    // diagonal path would double the band's width for nothing.
+    let reach = w.min(ROW_REACH);
     for &(i, j) in points {
-        for r in i.saturating_sub(w)..=(i + w).min(n) {
+        for r in i.saturating_sub(reach)..=(i + reach).min(n) {
             lo[r] = lo[r].min(j.saturating_sub(w));
             hi[r] = hi[r].max((j + w).min(m));
         }
