@@ -2,6 +2,7 @@
 //! each bead's posterior probability. The band (a column window per row) keeps time and memory
 //! linear in the document length; a full window per row gives the exact quadratic search.
 
+use super::logspace::log_add;
 use super::shapes::Shape;
 
 /// For each source position `i` in `0..=n`, the inclusive window of target positions searched.
@@ -361,17 +362,6 @@ pub struct Step {
     pub shape: Shape,
     /// The bead's own log score.
     pub score: f64,
-}
-
-fn log_add(a: f64, b: f64) -> f64 {
-    if a == f64::NEG_INFINITY {
-        return b;
-    }
-    if b == f64::NEG_INFINITY {
-        return a;
-    }
-    let (hi, lo) = if a > b { (a, b) } else { (b, a) };
-    hi + (lo - hi).exp().ln_1p()
 }
 
 #[cfg(test)]

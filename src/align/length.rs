@@ -3,6 +3,8 @@
 //! ratio, its variance as a function of length, the marginal length distributions) is learned
 //! from the document pair itself, because language pairs differ widely (Arabic vs English).
 
+use super::logspace::log_add;
+
 /// Width of one bin of the log-length histograms.
 const BIN: f64 = 0.05;
 const BINS: usize = 300; // ln(L+1) in [0, 15)
@@ -246,11 +248,6 @@ impl LengthModel {
 
 /// How much wider (in standard deviations) the tail component of the length model is.
 const TAIL_WIDTH: f64 = 3.0;
-
-fn log_add(a: f64, b: f64) -> f64 {
-    let (hi, lo) = if a > b { (a, b) } else { (b, a) };
-    hi + (lo - hi).exp().ln_1p()
-}
 
 /// The classic Gale–Church cost: `ln 2(1 - Φ(|δ|))` with `δ = (lt - c·ls) / sqrt(s²·ls)`,
 /// `c` and `s²` estimated from the pair. Kept as the baseline the issue asks to measure.

@@ -146,8 +146,7 @@ impl Lexicon {
             })
             .filter(|(s, t)| !s.is_empty() && !t.is_empty())
             .collect();
-        let fwd = model1(&data, false);
-        let bwd = model1(&data, true);
+        let (fwd, bwd) = rayon::join(|| model1(&data, false), || model1(&data, true));
         let best_fwd = best(&fwd, sv.words.len());
         let best_bwd = best(&bwd, tv.words.len());
         let mutual: Vec<Option<u32>> = best_fwd

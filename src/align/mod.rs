@@ -68,6 +68,7 @@ pub mod anchors;
 pub mod dp;
 pub mod length;
 pub mod lexicon;
+pub mod logspace;
 pub mod shapes;
 
 use anchors::Anchors;
@@ -201,6 +202,8 @@ struct Scorer<'a> {
     /// its sentences (else a periodic text can slip by a period for the price of one bead).
     src_units: Vec<usize>,
     tgt_units: Vec<usize>,
+    /// A coarse level (blocks of sentences): beads pay for drifting off the diagonal.
+    coarse: bool,
     priors: Priors,
     length: LengthModel,
     gale_church: Option<GaleChurch>,
@@ -219,6 +222,7 @@ impl<'a> Scorer<'a> {
             tgt_para: prefix(&flags(&tgt.para)),
             src_units: prefix(&src.units),
             tgt_units: prefix(&tgt.units),
+            coarse: level.docs.is_none(),
             priors: if cfg.gale_church {
                 Priors::gale_church()
             } else {
@@ -234,14 +238,15 @@ impl<'a> Scorer<'a> {
     /// Log score of the bead of shape index `k` (into the priors' shapes) starting at `(i, j)`.
     fn score_in(&self, window: &Option<anchors::Window>, i: usize, j: usize, k: usize) -> f64 {
         let (s, lp) = (self.priors.shapes[k], self.priors.log_prior[k]);
+        let drift = self.drift(i + s.di, j + s.dj, s);
         if s.di == 0 || s.dj == 0 {
             let units = self.src_units[i + s.di] - self.src_units[i] + self.tgt_units[j + s.dj]
                 - self.tgt_units[j];
-            return lp * units as f64;
+            return lp * units as f64 - drift;
         }
         let ls = self.src_pre[i + s.di] - self.src_pre[i];
         let lt = self.tgt_pre[j + s.dj] - self.tgt_pre[j];
-        let mut v = lp;
+        let mut v = lp - drift;
         v += match &self.gale_church {
             Some(gc) => gc.log_p(ls, lt),
             None => self.length.llr_at(i, s.di, j, s.dj),
@@ -258,6 +263,29 @@ impl<'a> Scorer<'a> {
             v -= PARAGRAPH_BREAK_COST * bs.abs_diff(bt) as f64;
         }
         v
+    }
+
+    /// On a coarse level, the cost of a bead ending at `(i, j)` for lying off the diagonal.
+    /// Blocks are too long for a bead's own lengths to say where it belongs: in an even or
+    /// periodic text the path can drift by many blocks at no cost (the extra blocks of the
+    /// longer side go anywhere), and the finer levels then search around the wrong place.
+    /// A weak pull toward the diagonal breaks those ties; real anchors outweigh it, and the
+    /// full-resolution level has none.
+    #[inline]
+    fn drift(&self, i: usize, j: usize, s: Shape) -> f64 {
+        if !self.coarse {
+            return 0.0;
+        }
+        let (ns, nt) = (
+            self.src_units[self.src_units.len() - 1],
+            self.tgt_units[self.tgt_units.len() - 1],
+        );
+        let off = (self.src_units[i] as f64 / ns.max(1) as f64
+            - self.tgt_units[j] as f64 / nt.max(1) as f64)
+            .abs();
+        let units = self.src_units[i] - self.src_units[i - s.di] + self.tgt_units[j]
+            - self.tgt_units[j - s.dj];
+        DRIFT_COST * off * units as f64
     }
 
     /// Adds lexical anchors (learned from `path` and/or the given dictionary) to the anchor
@@ -392,6 +420,10 @@ fn prefix(lengths: &[usize]) -> Vec<usize> {
     out
 }
 
+/// Cost per original sentence of a coarse bead for each unit of relative distance (share of
+/// the document) between its end and the diagonal.
+const DRIFT_COST: f64 = 1.0;
+
 /// Log cost of each paragraph break inside one side of a bead that the other side lacks.
 const PARAGRAPH_BREAK_COST: f64 = 5.0;
 
@@ -521,14 +553,21 @@ fn search(
         };
         let sweep = lattice.sweep(temperature);
         let full = band.cells() >= (n + 1) * (m + 1);
+        let edge = sweep
+            .path
+            .as_ref()
+            .map(|p| edge_points(&band, p))
+            .unwrap_or_default();
         match &sweep.path {
-            Some(p) if full || !touches_edge(&band, p) => return (sweep, band),
+            Some(_) if full || edge.is_empty() => return (sweep, band),
             _ if full || width > 64 * REFIT_WIDTH => return (sweep, band),
             _ => {}
         }
         width *= 2;
+        // Only where the path runs along the edge: widening the whole band would double
+        // the work of a long document for one hard passage.
         let wider = match &sweep.path {
-            Some(p) => band_around(&path_points(p), n, m, width),
+            Some(_) => widen_at(&band, &edge, width),
             None => widen(&band, n, m, width),
         };
         if wider.cells() > max_cells {
@@ -661,12 +700,35 @@ fn widen(band: &Band, n: usize, m: usize, w: usize) -> Band {
     band_around(&points, n, m, w)
 }
 
-/// True when the path runs along the band's edge, where a better path may lie outside.
-fn touches_edge(band: &Band, path: &[Step]) -> bool {
+/// Points where the path runs along the band's edge, where a better path may lie outside.
+fn edge_points(band: &Band, path: &[Step]) -> Vec<(usize, usize)> {
     let m = band.hi.last().copied().unwrap_or(0);
     path_points(path)
-        .iter()
-        .any(|&(i, j)| (j == band.lo[i] && band.lo[i] > 0) || (j == band.hi[i] && band.hi[i] < m))
+        .into_iter()
+        .filter(|&(i, j)| {
+            (j == band.lo[i] && band.lo[i] > 0) || (j == band.hi[i] && band.hi[i] < m)
+        })
+        .collect()
+}
+
+/// The band grown by `w` rows and columns around each of `points`, unchanged elsewhere.
+fn widen_at(band: &Band, points: &[(usize, usize)], w: usize) -> Band {
+    let (n, m) = (band.rows() - 1, band.hi.last().copied().unwrap_or(0));
+    let mut out = band.clone();
+    for &(i, j) in points {
+        for r in i.saturating_sub(w)..=(i + w).min(n) {
+            out.lo[r] = out.lo[r].min(j.saturating_sub(w));
+            out.hi[r] = out.hi[r].max((j + w).min(m));
+        }
+    }
+    // Monotone edges keep every in-band cell reachable.
+    for i in (0..n).rev() {
+        out.lo[i] = out.lo[i].min(out.lo[i + 1]);
+    }
+    for i in 1..=n {
+        out.hi[i] = out.hi[i].max(out.hi[i - 1]);
+    }
+    out
 }
 
 /// When one side is empty, every sentence of the other is its own one-sided bead.
@@ -683,4 +745,44 @@ fn one_sided(n: usize, m: usize) -> Vec<Bead> {
             score: 1.0,
         }))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A coarse level of `n` source and `m` target blocks of equal length, 512 sentences each.
+    fn even_blocks(n: usize, m: usize) -> Level<'static> {
+        let side = |k: usize, len: usize| Side {
+            len: vec![len; k],
+            para: vec![false; k],
+            units: vec![512; k],
+        };
+        Level {
+            docs: None,
+            src: side(n, 1000),
+            tgt: side(m, 1000 * n / m),
+            anchors: None,
+        }
+    }
+
+    #[test]
+    fn a_coarse_path_through_an_even_text_stays_near_the_diagonal() {
+        let (n, m) = (150, 177);
+        let cfg = AlignConfig {
+            anchors: false,
+            ..AlignConfig::default()
+        };
+        let beads = align_level(even_blocks(n, m), &cfg, false).beads;
+        let worst = beads
+            .iter()
+            .map(|b| (b.src.end as f64 / n as f64 - b.tgt.end as f64 / m as f64).abs())
+            .fold(0.0, f64::max);
+        // Every block fits as well anywhere: only the pull toward the diagonal places the
+        // 27 extra target blocks, and it must spread them out.
+        assert!(
+            worst < 0.03,
+            "drifted {worst:.3} of the document off the diagonal"
+        );
+    }
 }

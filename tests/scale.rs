@@ -1,0 +1,88 @@
+//! Long documents go through the coarse-to-fine search (blocks of sentences first): these
+//! tests pin that it finds the same alignment a full search would on texts built to fool it.
+
+use bitalign::align::{align, AlignConfig};
+use bitalign::document::Document;
+
+/// A source "copy" of `base` sentences and its translation: every 7th sentence split in two,
+/// and three target-only lines (boilerplate) after the 10th.
+fn copy(base: usize) -> (Vec<String>, Vec<String>) {
+    let words = [
+        "alpine", "glacier", "summit", "valley", "ridge", "cabin", "rope", "storm", "guide",
+        "route", "snow", "rock",
+    ];
+    let mots = [
+        "alpin",
+        "glacier",
+        "sommet",
+        "vallée",
+        "arête",
+        "cabane",
+        "corde",
+        "orage",
+        "guide",
+        "itinéraire",
+        "neige",
+        "roche",
+    ];
+    let (mut src, mut tgt) = (Vec::new(), Vec::new());
+    for k in 0..base {
+        let len = 4 + (k * 7) % 13;
+        let s: Vec<&str> = (0..len).map(|w| words[(k + w * 5) % words.len()]).collect();
+        let t: Vec<&str> = (0..len + 1)
+            .map(|w| mots[(k + w * 5) % mots.len()])
+            .collect();
+        src.push(format!("{} {}.", s.join(" "), 1000 + k));
+        if k % 7 == 3 {
+            let half = t.len() / 2;
+            tgt.push(format!("{} {}.", t[..half].join(" "), 1000 + k));
+            tgt.push(format!("{}.", t[half..].join(" ")));
+        } else {
+            tgt.push(format!("{} {}.", t.join(" "), 1000 + k));
+        }
+        if k == 10 {
+            for b in 0..3 {
+                tgt.push(format!("Abonnez-vous à notre lettre numéro {b}."));
+            }
+        }
+    }
+    (src, tgt)
+}
+
+fn doc(lang: &str, lines: &[String]) -> Document {
+    Document::from_paragraphs(lang, &[lines.to_vec()])
+}
+
+type Key = (usize, usize, usize, usize);
+
+fn keys(src: &[String], tgt: &[String]) -> Vec<Key> {
+    align(&doc("en", src), &doc("fr", tgt), &AlignConfig::default())
+        .iter()
+        .map(|b| (b.src.start, b.src.end, b.tgt.start, b.tgt.end))
+        .collect()
+}
+
+#[test]
+fn a_periodic_document_far_too_long_for_a_full_search_does_not_slip_by_a_period() {
+    let (one_src, one_tgt) = copy(40);
+    let copies = 120; // 4,800 × 5,520 sentences: 26M cells, three coarse levels
+    let repeat =
+        |v: &[String]| -> Vec<String> { (0..copies).flat_map(|_| v.iter().cloned()).collect() };
+    let found = keys(&repeat(&one_src), &repeat(&one_tgt));
+    // Every copy is the same text: each must get the same beads (shifted to copy 0).
+    let (ns, nt) = (one_src.len(), one_tgt.len());
+    let mut per_copy: Vec<Vec<Key>> = vec![Vec::new(); copies];
+    for &(a, b, x, y) in &found {
+        let c = (a.min(ns * copies - 1) / ns).min(copies - 1);
+        let (so, to) = (c * ns, c * nt);
+        per_copy[c].push((a - so, b - so, x.wrapping_sub(to), y.wrapping_sub(to)));
+    }
+    let middle = &per_copy[copies / 2];
+    let odd: Vec<usize> = (0..copies).filter(|&c| &per_copy[c] != middle).collect();
+    // The first and last copies meet the document's ends; no other may differ.
+    assert!(
+        odd.iter().all(|&c| c == 0 || c == copies - 1),
+        "copies aligned differently from the middle one: {odd:?}"
+    );
+    assert!(middle.len() >= 40, "{middle:?}");
+}
