@@ -106,6 +106,15 @@ impl Runs {
     }
 }
 
+/// A thread's table of the source features of the beads being scored (see
+/// [`Anchors::hits_row`]): counts and gains by feature id, all zero between rows.
+#[derive(Debug, Clone, Default)]
+pub struct Marks {
+    count: Vec<u8>,
+    gain: Vec<f32>,
+    touched: Vec<u32>,
+}
+
 /// What scoring the beads of one chunk of rows needs: the runs of sentences they start on.
 #[derive(Debug, Clone, Default)]
 pub struct Window {
@@ -160,51 +169,30 @@ impl Anchors {
         })
     }
 
-    /// Interns already extracted features of both sides.
-    pub fn new(src: Vec<Features>, tgt: Vec<Features>) -> Self {
-        Self::build(src.len(), tgt.len(), |source, k| {
-            if source {
-                src[k].clone()
-            } else {
-                tgt[k].clone()
-            }
-        })
+    /// Interns the features `features(is_source, sentence)` of `n` source and `m` target
+    /// sentences (see [`intern`]).
+    pub fn build(n: usize, m: usize, features: impl Fn(bool, usize) -> Features + Sync) -> Self {
+        let mut class = Vec::new();
+        let (src, tgt) = intern(n, m, features, &mut class);
+        Self::from_bags(src, tgt, class)
     }
 
-    /// Interns the features `features(is_source, sentence)` of `n` source and `m` target
-    /// sentences. They are extracted in parallel a batch at a time and interned as they come,
-    /// so the strings of a whole long document never exist at once.
-    pub fn build(n: usize, m: usize, features: impl Fn(bool, usize) -> Features + Sync) -> Self {
-        use rayon::prelude::*;
-        let mut vocab: HashMap<(Class, String), u32> = HashMap::new();
-        let mut class = Vec::new();
-        let mut bags_of = |source: bool, count: usize| -> Vec<Bag> {
-            let mut bags = Vec::with_capacity(count);
-            for start in (0..count).step_by(BUILD_BATCH) {
-                let batch: Vec<Features> = (start..(start + BUILD_BATCH).min(count))
-                    .into_par_iter()
-                    .map(|k| features(source, k))
-                    .collect();
-                for feats in batch {
-                    let mut bag: Bag = feats
-                        .into_iter()
-                        .map(|f| {
-                            let next = vocab.len() as u32;
-                            *vocab.entry(f).or_insert_with_key(|f| {
-                                class.push(f.0);
-                                next
-                            })
-                        })
-                        .collect();
-                    bag.sort_unstable();
-                    bags.push(bag);
-                }
-            }
-            bags
+    /// The model with more features per sentence (the lexicon's word pairs), interned after
+    /// the current ones, which are kept as they are rather than extracted again.
+    pub fn extended(&self, features: impl Fn(bool, usize) -> Features + Sync) -> Self {
+        let mut class = self.class.clone();
+        let (src, tgt) = intern(self.src.len(), self.tgt.len(), features, &mut class);
+        let join = |old: &[Bag], new: Vec<Bag>| -> Vec<Bag> {
+            old.iter()
+                .zip(new)
+                .map(|(a, b)| {
+                    let mut bag = Vec::with_capacity(a.len() + b.len());
+                    merge_sorted(a, &b, &mut bag);
+                    bag
+                })
+                .collect()
         };
-        let src_bags = bags_of(true, n);
-        let tgt_bags = bags_of(false, m);
-        Self::from_bags(src_bags, tgt_bags, class)
+        Self::from_bags(join(&self.src, src), join(&self.tgt, tgt), class)
     }
 
     fn from_bags(src: Vec<Bag>, tgt: Vec<Bag>, class: Vec<Class>) -> Self {
@@ -338,13 +326,14 @@ impl Anchors {
         self.llr_in(&Window::default(), src, tgt)
     }
 
-    /// [`Anchors::llr`], taking the merged runs from `window` when it holds them.
+    /// [`Anchors::llr`] of a bead whose matched features add up to `hit` (see
+    /// [`Anchors::hits_row`]): every feature counted as a miss, corrected by the matches.
     #[inline]
-    pub fn llr_in(
+    pub fn llr_with_hit(
         &self,
-        window: &Window,
         src: std::ops::Range<usize>,
         tgt: std::ops::Range<usize>,
+        hit: f32,
     ) -> f64 {
         let (ni, nj) = (src.len(), tgt.len());
         if ni == 0 || nj == 0 {
@@ -354,7 +343,84 @@ impl Anchors {
         let miss = |pre: &[[f64; 4]], r: &std::ops::Range<usize>, f: usize| {
             pre[r.end][f] - pre[r.start][f]
         };
-        let mut total = miss(&self.miss_src, &src, fi) + miss(&self.miss_tgt, &tgt, fj);
+        0.5 * (miss(&self.miss_src, &src, fi) + miss(&self.miss_tgt, &tgt, fj) + hit as f64)
+    }
+
+    /// The matched gain of the beads of `di` source sentences from `i` and `dj` target
+    /// sentences from each of `cols`, pushed onto `out`. The source run is marked once in a
+    /// table indexed by feature, so each bead costs one look-up per target feature instead
+    /// of a merge of both sides.
+    pub fn hits_row(
+        &self,
+        window: &Window,
+        marks: &mut Marks,
+        i: usize,
+        (di, dj): (usize, usize),
+        cols: std::ops::Range<usize>,
+        out: &mut Vec<f32>,
+    ) {
+        let (fi, fj) = (dj.min(4) - 1, di.min(4) - 1);
+        let Some(src) = window.src.get(i, di) else {
+            out.extend(cols.map(|j| self.hit(window, i..i + di, j..j + dj)));
+            return;
+        };
+        if marks.count.len() < self.class.len() {
+            marks.count.resize(self.class.len(), 0);
+            marks.gain.resize(self.class.len(), 0.0);
+        }
+        for &f in src {
+            let f = f as usize;
+            marks.count[f] = marks.count[f].saturating_add(1);
+            marks.gain[f] = self.gain(f as u32, fi, fj);
+        }
+        for j in cols {
+            let Some(tgt) = window.tgt.get(j, dj) else {
+                out.push(self.hit(window, i..i + di, j..j + dj));
+                continue;
+            };
+            let mut hit = 0.0f32;
+            for &f in tgt {
+                let c = &mut marks.count[f as usize];
+                if *c > 0 {
+                    *c -= 1;
+                    hit += marks.gain[f as usize];
+                    marks.touched.push(f);
+                }
+            }
+            for f in marks.touched.drain(..) {
+                marks.count[f as usize] += 1;
+            }
+            out.push(hit);
+        }
+        for &f in src {
+            marks.count[f as usize] = 0;
+        }
+    }
+
+    /// [`Anchors::llr`], taking the merged runs from `window` when it holds them.
+    #[inline]
+    pub fn llr_in(
+        &self,
+        window: &Window,
+        src: std::ops::Range<usize>,
+        tgt: std::ops::Range<usize>,
+    ) -> f64 {
+        if src.is_empty() || tgt.is_empty() {
+            return 0.0;
+        }
+        let hit = self.hit(window, src.clone(), tgt.clone());
+        self.llr_with_hit(src, tgt, hit)
+    }
+
+    /// The summed gain of the features a bead's two sides share.
+    fn hit(
+        &self,
+        window: &Window,
+        src: std::ops::Range<usize>,
+        tgt: std::ops::Range<usize>,
+    ) -> f32 {
+        let (ni, nj) = (src.len(), tgt.len());
+        let (fi, fj) = (nj.min(4) - 1, ni.min(4) - 1);
         // The matched count of a feature is min(source count, target count), as multisets:
         // one merge of the two sorted runs.
         let mut hit = 0.0f32;
@@ -382,8 +448,7 @@ impl Anchors {
                 });
             }
         }
-        total += hit as f64;
-        0.5 * total
+        hit
     }
 
     /// What a matched occurrence of feature `f` adds over the miss it was counted as.
@@ -423,6 +488,47 @@ fn merge_into(bags: &[Bag], range: std::ops::Range<usize>, out: &mut Bag) {
     out.clear();
     out.extend(bags[range].iter().flatten().copied());
     out.sort_unstable();
+}
+
+/// Interns the features `features(is_source, sentence)` of `n` source and `m` target
+/// sentences as sorted bags of ids, new features numbered from `class.len()` on (their
+/// classes pushed onto `class`). Features are extracted in parallel a batch at a time and
+/// interned as they come, so the strings of a whole long document never exist at once.
+fn intern(
+    n: usize,
+    m: usize,
+    features: impl Fn(bool, usize) -> Features + Sync,
+    class: &mut Vec<Class>,
+) -> (Vec<Bag>, Vec<Bag>) {
+    use rayon::prelude::*;
+    let mut vocab: HashMap<(Class, String), u32> = HashMap::new();
+    let mut bags_of = |source: bool, count: usize| -> Vec<Bag> {
+        let mut bags = Vec::with_capacity(count);
+        for start in (0..count).step_by(BUILD_BATCH) {
+            let batch: Vec<Features> = (start..(start + BUILD_BATCH).min(count))
+                .into_par_iter()
+                .map(|k| features(source, k))
+                .collect();
+            for feats in batch {
+                let mut bag: Bag = feats
+                    .into_iter()
+                    .map(|f| {
+                        let next = class.len() as u32;
+                        *vocab.entry(f).or_insert_with_key(|f| {
+                            class.push(f.0);
+                            next
+                        })
+                    })
+                    .collect();
+                bag.sort_unstable();
+                bags.push(bag);
+            }
+        }
+        bags
+    };
+    let src = bags_of(true, n);
+    let tgt = bags_of(false, m);
+    (src, tgt)
 }
 
 /// Calls `f(feature, count_in_a, count_in_b)` for every feature present in either bag.

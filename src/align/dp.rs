@@ -29,10 +29,6 @@ impl Band {
     pub fn cells(&self) -> usize {
         self.lo.iter().zip(&self.hi).map(|(l, h)| h + 1 - l).sum()
     }
-
-    fn contains(&self, i: usize, j: usize) -> bool {
-        i < self.lo.len() && j >= self.lo[i] && j <= self.hi[i]
-    }
 }
 
 /// Values over every cell of a band, row by row.
@@ -133,14 +129,31 @@ struct Chunk {
 /// proportional to a chunk, not to the document.
 pub trait BeadScores: Sync {
     type Window: Sync;
+    /// Working memory of one thread scoring rows.
+    type Scratch: Default + Send;
     /// What scoring beads that start in `rows` × `cols` needs.
     fn window(&self, rows: std::ops::Range<usize>, cols: std::ops::Range<usize>) -> Self::Window;
     fn score(&self, window: &Self::Window, i: usize, j: usize, k: usize) -> f64;
+
+    /// Scores of the beads of shape `k` starting in row `i` at each of `cols`, pushed onto
+    /// `out`. Those beads share their source side: a scorer may prepare it once per row.
+    fn row(
+        &self,
+        window: &Self::Window,
+        _scratch: &mut Self::Scratch,
+        i: usize,
+        k: usize,
+        cols: std::ops::Range<usize>,
+        out: &mut Vec<f32>,
+    ) {
+        out.extend(cols.map(|j| self.score(window, i, j, k) as f32));
+    }
 }
 
 /// A plain function of `(i, j, k)` needs no window.
 impl<F: Fn(usize, usize, usize) -> f64 + Sync> BeadScores for F {
     type Window = ();
+    type Scratch = ();
     fn window(&self, _: std::ops::Range<usize>, _: std::ops::Range<usize>) {}
     fn score(&self, _: &(), i: usize, j: usize, k: usize) -> f64 {
         self(i, j, k)
@@ -191,24 +204,34 @@ where
         let lo = rows.clone().map(|i| band.lo[i]).min().unwrap_or(0);
         let hi = rows.clone().map(|i| band.hi[i]).max().unwrap_or(0);
         let window = self.score.window(rows.clone(), lo..hi + 1);
+        let ns = shapes.len();
         let rows = rows
             .into_par_iter()
-            .map(|i| {
-                let mut row = Vec::with_capacity((band.hi[i] + 1 - band.lo[i]) * shapes.len());
-                for j in band.lo[i]..=band.hi[i] {
+            .map_init(
+                || (F::Scratch::default(), Vec::new()),
+                |(scratch, buf), i| {
+                    let (lo, hi) = (band.lo[i], band.hi[i]);
+                    let mut row = vec![f32::NEG_INFINITY; (hi + 1 - lo) * ns];
                     for (k, s) in shapes.iter().enumerate() {
-                        let (ei, ej) = (i + s.di, j + s.dj);
-                        let inside = ei <= n && ej <= m && band.contains(ei, ej);
-                        let v = if inside {
-                            self.score.score(&window, i, j, k) as f32
-                        } else {
-                            f32::NEG_INFINITY
-                        };
-                        row.push(v);
+                        // The columns whose bead of this shape ends inside the band.
+                        let ei = i + s.di;
+                        if ei > n || band.hi[ei] < s.dj {
+                            continue;
+                        }
+                        let from = lo.max(band.lo[ei].saturating_sub(s.dj));
+                        let to = hi.min(band.hi[ei] - s.dj).min(m.saturating_sub(s.dj));
+                        if from > to {
+                            continue;
+                        }
+                        buf.clear();
+                        self.score.row(&window, scratch, i, k, from..to + 1, buf);
+                        for (j, v) in (from..=to).zip(buf.iter()) {
+                            row[(j - lo) * ns + k] = *v;
+                        }
                     }
-                }
-                row
-            })
+                    row
+                },
+            )
             .collect();
         Chunk { first, rows }
     }

@@ -93,12 +93,21 @@ pub struct LengthModel {
     tgt_runs: Runs,
     /// `ln(TAIL_WIDTH²)`, `ln(1 - eps)`, `ln(eps)`: constants of [`LengthModel::mix`].
     ln_tail: [f64; 3],
-    /// `ln(2π·var)` for bead lengths `Ls + Lt` below `VAR_TABLE`, refreshed on refit.
+    /// `ln(2π·var)` and `1/var` for bead lengths `Ls + Lt` below `VAR_TABLE`, refreshed on
+    /// refit.
     ln_var: Vec<f64>,
+    inv_var: Vec<f64>,
+    /// [`LengthModel::shape_of`] at `q = k / Q_STEPS`.
+    q_table: Vec<f64>,
 }
 
 /// Bead lengths (in characters, both sides) whose variance term is tabulated.
 const VAR_TABLE: usize = 4096;
+
+/// Steps per unit of `q` and entries of [`LengthModel::shape_of`]'s table (`q` below 256,
+/// beyond which the exact form is taken: such beads are far off anyway).
+const Q_STEPS: f64 = 16.0;
+const Q_TABLE: usize = 4096;
 
 /// Length, log length and marginal log density of the run of `d` sentences from each position.
 #[derive(Debug, Clone, Default)]
@@ -147,6 +156,8 @@ impl LengthModel {
             src,
             tgt,
             ln_var: Vec::new(),
+            inv_var: Vec::new(),
+            q_table: Vec::new(),
             ln_tail: [0.0; 3],
         };
         model.tabulate();
@@ -161,6 +172,12 @@ impl LengthModel {
         ];
         self.ln_var = (0..VAR_TABLE)
             .map(|total| (2.0 * std::f64::consts::PI * self.variance_of(total)).ln())
+            .collect();
+        self.inv_var = (0..VAR_TABLE)
+            .map(|total| 1.0 / self.variance_of(total))
+            .collect();
+        self.q_table = (0..Q_TABLE)
+            .map(|k| self.shape_exact(k as f64 / Q_STEPS))
             .collect();
     }
 
@@ -229,20 +246,36 @@ impl LengthModel {
     /// a normal core mixed with a wider normal tail.
     #[inline]
     fn mix(&self, d: f64, total: usize) -> f64 {
-        let (var, ln_var) = match self.ln_var.get(total) {
-            Some(&l) => (self.variance_of(total), l),
-            None => {
+        let (inv_var, ln_var) = match (self.inv_var.get(total), self.ln_var.get(total)) {
+            (Some(&i), Some(&l)) => (i, l),
+            _ => {
                 let v = self.variance_of(total);
-                (v, (2.0 * std::f64::consts::PI * v).ln())
+                (1.0 / v, (2.0 * std::f64::consts::PI * v).ln())
             }
         };
         let r = d - self.mu;
-        let q = r * r / var;
-        let core = -0.5 * (q + ln_var);
-        // The tail is a wider normal, not a floor: free translations vary more, yet a title
-        // is still no match for a whole paragraph.
-        let tail = -0.5 * (q / (TAIL_WIDTH * TAIL_WIDTH) + ln_var + self.ln_tail[0]);
-        log_add(self.ln_tail[1] + core, self.ln_tail[2] + tail)
+        -0.5 * ln_var + self.shape_of(r * r * inv_var)
+    }
+
+    /// The part of [`LengthModel::mix`] that depends on the squared standardized difference
+    /// `q`: `ln((1 - eps)·e^(-q/2) + eps/w·e^(-q/2w²))`, the tail a wider normal, not a floor
+    /// (free translations vary more, yet a title is still no match for a whole paragraph).
+    /// Tabulated: it is taken for every bead the search scores.
+    #[inline]
+    fn shape_of(&self, q: f64) -> f64 {
+        let x = q * Q_STEPS;
+        if x < (Q_TABLE - 1) as f64 {
+            let k = x as usize;
+            let t = &self.q_table;
+            return t[k] + (t[k + 1] - t[k]) * (x - k as f64);
+        }
+        self.shape_exact(q)
+    }
+
+    fn shape_exact(&self, q: f64) -> f64 {
+        let core = self.ln_tail[1] - 0.5 * q;
+        let tail = self.ln_tail[2] - 0.5 * (q / (TAIL_WIDTH * TAIL_WIDTH) + self.ln_tail[0]);
+        log_add(core, tail)
     }
 }
 

@@ -237,6 +237,21 @@ impl<'a> Scorer<'a> {
 
     /// Log score of the bead of shape index `k` (into the priors' shapes) starting at `(i, j)`.
     fn score_in(&self, window: &Option<anchors::Window>, i: usize, j: usize, k: usize) -> f64 {
+        self.score_with(i, j, k, |a, src, tgt| match window {
+            Some(w) => a.llr_in(w, src, tgt),
+            None => 0.0,
+        })
+    }
+
+    /// The bead's score, its anchor term given by `anchor(model, source, target)`.
+    #[inline]
+    fn score_with(
+        &self,
+        i: usize,
+        j: usize,
+        k: usize,
+        anchor: impl FnOnce(&Anchors, Range<usize>, Range<usize>) -> f64,
+    ) -> f64 {
         let (s, lp) = (self.priors.shapes[k], self.priors.log_prior[k]);
         let drift = self.drift(i + s.di, j + s.dj, s);
         if s.di == 0 || s.dj == 0 {
@@ -251,8 +266,8 @@ impl<'a> Scorer<'a> {
             Some(gc) => gc.log_p(ls, lt),
             None => self.length.llr_at(i, s.di, j, s.dj),
         };
-        if let (Some(a), Some(w)) = (&self.anchors, window) {
-            v += a.llr_in(w, i..i + s.di, j..j + s.dj);
+        if let Some(a) = &self.anchors {
+            v += anchor(a, i..i + s.di, j..j + s.dj);
             // A paragraph break inside one side of a bead but not the other: translators
             // keep paragraphs, so such a bead is unlikely.
             let inside = |pre: &[usize], a: usize, d: usize| pre[a + d] - pre[a + 1];
@@ -340,12 +355,10 @@ impl<'a> Scorer<'a> {
         if lex.is_empty() {
             return;
         }
-        let mut a = Anchors::build(src.len(), tgt.len(), |source, k| {
+        let Some(base) = &self.anchors else { return };
+        let mut a = base.extended(|source, k| {
             let d = if source { src } else { tgt };
-            let key = &d.sentences[k].key;
-            let mut f = anchors::extract(key, d.starts_paragraph(k));
-            f.extend(lex.features(key, source));
-            f
+            lex.features(&d.sentences[k].key, source)
         });
         a.refit(&two_sided_ranges(path));
         self.anchors = Some(a);
@@ -382,6 +395,7 @@ impl<'a> Scorer<'a> {
 
 impl dp::BeadScores for &Scorer<'_> {
     type Window = Option<anchors::Window>;
+    type Scratch = (anchors::Marks, Vec<f32>);
 
     fn window(&self, rows: Range<usize>, cols: Range<usize>) -> Self::Window {
         self.anchors.as_ref().map(|a| a.window(rows, cols))
@@ -389,6 +403,31 @@ impl dp::BeadScores for &Scorer<'_> {
 
     fn score(&self, window: &Self::Window, i: usize, j: usize, k: usize) -> f64 {
         self.score_in(window, i, j, k)
+    }
+
+    fn row(
+        &self,
+        window: &Self::Window,
+        (marks, hits): &mut Self::Scratch,
+        i: usize,
+        k: usize,
+        cols: Range<usize>,
+        out: &mut Vec<f32>,
+    ) {
+        let s = self.priors.shapes[k];
+        let (Some(a), Some(w)) = (&self.anchors, window) else {
+            out.extend(cols.map(|j| self.score_in(window, i, j, k) as f32));
+            return;
+        };
+        if s.di == 0 || s.dj == 0 {
+            out.extend(cols.map(|j| self.score_in(window, i, j, k) as f32));
+            return;
+        }
+        hits.clear();
+        a.hits_row(w, marks, i, (s.di, s.dj), cols.clone(), hits);
+        out.extend(cols.zip(hits.iter()).map(|(j, &h)| {
+            self.score_with(i, j, k, |a, src, tgt| a.llr_with_hit(src, tgt, h)) as f32
+        }));
     }
 }
 
