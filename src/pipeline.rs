@@ -97,8 +97,9 @@ pub fn side_from_text(
     } else {
         let builtin = Segmenter::new(&lang);
         let srx = opts.srx.as_deref().map(|rules| rules.segmenter(&lang));
+        use rayon::prelude::*;
         input::paragraphs(text)
-            .iter()
+            .par_iter()
             .map(|p| match &srx {
                 Some(seg) => seg.split(p),
                 None => builtin.split(p),
@@ -120,15 +121,25 @@ pub fn side_from_text(
 
 /// Builds a document, cutting over-long sentences into bounded pieces.
 pub fn document(lang: &str, paragraphs: &[Vec<String>], max_chars: usize) -> Document {
-    let sentences = paragraphs
+    use rayon::prelude::*;
+    let pieces: Vec<(usize, &str)> = paragraphs
         .iter()
         .enumerate()
         .flat_map(|(p, sents)| {
             sents
                 .iter()
                 .flat_map(move |s| bounded_pieces(s, max_chars))
-                .map(move |s| Sentence::new(s, p))
+                .map(move |s| (p, s))
         })
+        .collect();
+    // Normalizing every sentence twice (output text, matching key) is the costly part of
+    // loading a long document: in parallel, order kept.
+    let sentences: Vec<Sentence> = pieces
+        .into_par_iter()
+        .map(|(p, s)| Sentence::new(s, p))
+        .collect();
+    let sentences = sentences
+        .into_iter()
         .filter(|s| !s.text.is_empty())
         .collect();
     Document {
@@ -229,10 +240,11 @@ pub fn load_pair(
     tgt: &Path,
     opts: &Options,
 ) -> Result<((Document, SideReport), (Document, SideReport))> {
-    Ok((
-        load_side(src, opts.src_lang.as_deref(), opts)?,
-        load_side(tgt, opts.tgt_lang.as_deref(), opts)?,
-    ))
+    let (s, t) = rayon::join(
+        || load_side(src, opts.src_lang.as_deref(), opts),
+        || load_side(tgt, opts.tgt_lang.as_deref(), opts),
+    );
+    Ok((s?, t?))
 }
 
 #[cfg(test)]
