@@ -6,7 +6,8 @@
 #
 #   bash benches/scale.sh                       # 10k, 20k, 100k, 200k sentences
 #   SIZES="10000 100000 1000000" bash benches/scale.sh
-#   PEER=1 bash benches/scale.sh                # also PyPI galechurch on a 2k pair (temp venv)
+#   PEER=1 bash benches/scale.sh                # also PyPI galechurch on dev ×1, ×4, ×8
+#                                               # (PEER_COPIES; temporary venv)
 #   BIN=/path/to/bitalign bash benches/scale.sh  # a given binary (no build)
 #
 # Prints one markdown table on stdout; progress on stderr. Sizes are source sentences
@@ -70,15 +71,32 @@ for size in $SIZES; do
 done
 
 if [ -n "${PEER:-}" ]; then
-  d=$OUT/peer; python3 benches/scale/repeat.py "$DEV/dev.de" "$DEV/dev.fr" "$DEV/dev.defr" 4 "$d"
+  # PyPI galechurch (Rust core, full quadratic DP with a cell cap) on the sizes it accepts.
   V=$(mktemp -d)
   if python3 -m venv "$V" >/dev/null 2>&1 && "$V/bin/pip" install -q galechurch >/dev/null 2>&1; then
-    peer=$("$V/bin/python" benches/peers/run_peers.py galechurch "$d/src.txt" "$d/tgt.txt" "$d/gc.hyp" 2>/dev/null)
-    /usr/bin/time -f "%e" -o "$d/time" "$BIN" align --presegmented "$d/src.txt" "$d/tgt.txt" \
-      --src-lang de --tgt-lang fr -f vecalign -o "$d/hyp" 2>/dev/null
-    ours=$(tail -n 1 "$d/time")
+    f1_of() { "$BIN" eval --gold "$1" --hyp "$2" --json | python3 -c 'import json,sys; print("%.3f" % json.load(sys.stdin)["strict"]["f1"])'; }
     echo
-    echo "PyPI galechurch on $(wc -l < "$d/src.txt") sentences: ${peer:-failed} s (alignment only); bitalign: $ours s (whole run)"
+    echo "| dev copies | source × target | galechurch s | galechurch F1 | bitalign s | bitalign F1 | bitalign faster by |"
+    echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    for copies in ${PEER_COPIES:-1 4 8}; do
+      d=$OUT/peer$copies
+      python3 benches/scale/repeat.py "$DEV/dev.de" "$DEV/dev.fr" "$DEV/dev.defr" "$copies" "$d"
+      n=$(wc -l < "$d/src.txt"); m=$(wc -l < "$d/tgt.txt")
+      log "galechurch and bitalign on $n × $m sentences"
+      if peer=$("$V/bin/python" benches/peers/run_peers.py galechurch "$d/src.txt" "$d/tgt.txt" "$d/gc.hyp" 2> "$d/gc.err"); then
+        peer_f1=$(f1_of "$d/gold.txt" "$d/gc.hyp")
+      else
+        peer="failed: $(tail -n 1 "$d/gc.err" | cut -c1-80)"; peer_f1=–
+      fi
+      /usr/bin/time -f "%e" -o "$d/time" "$BIN" align --presegmented "$d/src.txt" "$d/tgt.txt" \
+        --src-lang de --tgt-lang fr -f vecalign -o "$d/hyp" 2>/dev/null
+      ours=$(tail -n 1 "$d/time")
+      ratio=$(awk -v a="$peer" -v b="$ours" 'BEGIN { if (a + 0 > 0) printf "%.1f×", a / b; else print "–" }')
+      echo "| $copies | $n × $m | $peer | $peer_f1 | $ours | $(f1_of "$d/gold.txt" "$d/hyp") | $ratio |"
+    done
+    echo
+    echo "galechurch seconds are its alignment call alone (no interpreter start or import);"
+    echo "bitalign seconds are the whole command (reading, segmenting, aligning, writing)."
   else
     echo "galechurch: could not install into a virtual environment"
   fi

@@ -1,6 +1,8 @@
 //! Long documents go through the coarse-to-fine search (blocks of sentences first): these
 //! tests pin that it finds the same alignment a full search would on texts built to fool it.
 
+mod common;
+
 use bitalign::align::{align, AlignConfig};
 use bitalign::document::Document;
 
@@ -85,4 +87,43 @@ fn a_periodic_document_far_too_long_for_a_full_search_does_not_slip_by_a_period(
         "copies aligned differently from the middle one: {odd:?}"
     );
     assert!(middle.len() >= 40, "{middle:?}");
+}
+
+#[test]
+fn a_long_pair_aligns_byte_for_byte_alike_with_one_or_two_threads() {
+    let (one_src, one_tgt) = copy(40);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write = |name: &str, lines: &[String]| {
+        let path = dir.path().join(name);
+        let text: String = (0..60)
+            .flat_map(|_| lines.iter())
+            .map(|l| format!("{l}\n"))
+            .collect();
+        std::fs::write(&path, text).expect("write input");
+        path
+    };
+    let (src, tgt) = (write("src.txt", &one_src), write("tgt.txt", &one_tgt));
+    let run = |jobs: &str| {
+        let out = dir.path().join(format!("out{jobs}.tsv"));
+        let status = common::bin()
+            .args([
+                "align",
+                "--presegmented",
+                "--src-lang",
+                "en",
+                "--tgt-lang",
+                "fr",
+            ])
+            .args(["--jobs", jobs, "-f", "tsv", "-o"])
+            .arg(&out)
+            .arg(&src)
+            .arg(&tgt)
+            .status()
+            .expect("run bitalign");
+        assert!(status.success());
+        std::fs::read(&out).expect("read output")
+    };
+    let (one, two) = (run("1"), run("2"));
+    assert!(!one.is_empty());
+    assert!(one == two, "--jobs 1 and --jobs 2 wrote different files");
 }

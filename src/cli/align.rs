@@ -21,6 +21,9 @@ pub struct Args {
     /// Output file (written atomically); stdout when absent.
     #[arg(short = 'o', long)]
     pub out: Option<PathBuf>,
+    /// Threads scoring the pair (default: one per core); the output is the same for any N.
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
@@ -32,7 +35,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let (pair, report) = pipeline::align_files(&id, &args.src, &args.tgt, &opts)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.map_or(0, usize::from))
+        .build()
+        .map_err(|e| bitalign::Error::msg(format!("cannot start worker threads: {e}")))?;
+    let (pair, report) =
+        pool.install(|| pipeline::align_files(&id, &args.src, &args.tgt, &opts))?;
     tell(&args.src, &report.src);
     tell(&args.tgt, &report.tgt);
     for w in &report.warnings {
