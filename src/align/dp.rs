@@ -178,8 +178,17 @@ pub struct Sweep {
     pub forward: Option<Forward>,
 }
 
-/// Forward log sums of every cell of the band a sweep ran over.
-pub struct Forward(Vec<f64>);
+/// Forward log sums of every cell of the band a sweep ran over, and the bead scores the
+/// sweep computed when they fit [`KEPT_SCORES_BYTES`] (the backward sweep then reuses them).
+pub struct Forward {
+    sums: Vec<f64>,
+    scores: Vec<Chunk>,
+}
+
+/// Most bytes of bead scores a forward sweep keeps for the posteriors: about 10 million
+/// cells of 13 shapes (twice the last pass of a 200,000-sentence pair); longer pairs
+/// recompute them chunk by chunk.
+const KEPT_SCORES_BYTES: usize = 512 << 20;
 
 impl<'a, F> Lattice<'a, F>
 where
@@ -264,6 +273,8 @@ where
         if let Some(f) = &mut forward {
             f.set(0, 0, 0.0);
         }
+        let keep = forward.is_some() && band.cells() * ns * 4 <= KEPT_SCORES_BYTES;
+        let mut kept = Vec::new();
         for start in (0..=n).step_by(CHUNK_ROWS) {
             let chunk = self.chunk(start..(start + CHUNK_ROWS).min(n + 1));
             for (r, row) in chunk.rows.iter().enumerate() {
@@ -295,11 +306,17 @@ where
                     best.init(i + depth);
                 }
             }
+            if keep {
+                kept.push(chunk);
+            }
         }
         let path = (best.get(n, m) > f64::NEG_INFINITY).then(|| self.trace(&back));
         Sweep {
             path,
-            forward: forward.map(|g| Forward(g.data)),
+            forward: forward.map(|g| Forward {
+                sums: g.data,
+                scores: kept,
+            }),
         }
     }
 
@@ -326,7 +343,8 @@ where
     /// sweep (scores recomputed chunk by chunk, last rows first) meets the forward sums.
     pub fn posteriors(&self, path: &[Step], forward: Forward, temperature: f64) -> Vec<f64> {
         let (band, ns, n, m) = (self.band, self.shapes.len(), self.n(), self.m());
-        let forward = Grid::with_data(band, |_| forward.0);
+        let Forward { sums, mut scores } = forward;
+        let forward = Grid::with_data(band, |_| sums);
         let t = temperature.max(1e-6);
         let z = forward.get(n, m);
         let mut post = vec![0.0; path.len()];
@@ -337,7 +355,11 @@ where
         let mut next = path.len(); // steps at or after `next` are done
         let starts: Vec<usize> = (0..=n).step_by(CHUNK_ROWS).collect();
         for &start in starts.iter().rev() {
-            let chunk = self.chunk(start..(start + CHUNK_ROWS).min(n + 1));
+            // Kept chunks are in sweep order: the last one is this one.
+            let chunk = match scores.pop() {
+                Some(c) if c.first == start => c,
+                _ => self.chunk(start..(start + CHUNK_ROWS).min(n + 1)),
+            };
             for i in (chunk.first..chunk.first + chunk.rows.len()).rev() {
                 let row = &chunk.rows[i - chunk.first];
                 bwd.init(i);
@@ -485,6 +507,32 @@ mod tests {
         for k in 0..n {
             assert!((post[k] - post[n - 1 - k]).abs() < 1e-6, "{k}");
         }
+    }
+
+    #[test]
+    fn posteriors_are_the_same_from_kept_or_recomputed_scores() {
+        let n = 2 * CHUNK_ROWS + 9;
+        let band = Band {
+            lo: (0..=n).map(|i| i.saturating_sub(4)).collect(),
+            hi: (0..=n).map(|i| (i + 4).min(n)).collect(),
+        };
+        let sh = shapes();
+        let lattice = Lattice {
+            band: &band,
+            shapes: &sh,
+            score: |i: usize, j: usize, k: usize| -(((i * 7 + j * 3 + k) % 11) as f64),
+        };
+        let sweep = lattice.sweep(Some(1.3));
+        let path = sweep.path.expect("path");
+        let forward = sweep.forward.expect("forward");
+        assert!(!forward.scores.is_empty(), "a small band keeps its scores");
+        let bare = Forward {
+            sums: forward.sums.clone(),
+            scores: Vec::new(),
+        };
+        let kept = lattice.posteriors(&path, forward, 1.3);
+        let recomputed = lattice.posteriors(&path, bare, 1.3);
+        assert_eq!(kept, recomputed);
     }
 
     #[test]
