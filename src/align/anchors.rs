@@ -3,7 +3,7 @@
 //! log-likelihood ratio: how much likelier it is in a true bead (survival rate, learned from
 //! the first pass) than between unrelated sentences (the feature's own frequency).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
@@ -501,7 +501,7 @@ fn intern(
     class: &mut Vec<Class>,
 ) -> (Vec<Bag>, Vec<Bag>) {
     use rayon::prelude::*;
-    let mut vocab: HashMap<(Class, String), u32> = HashMap::new();
+    let mut vocab: HashMap<(Class, String), u32> = HashMap::default();
     let mut bags_of = |source: bool, count: usize| -> Vec<Bag> {
         let mut bags = Vec::with_capacity(count);
         for start in (0..count).step_by(BUILD_BATCH) {

@@ -4,7 +4,7 @@
 //! feature, so the anchor model learns how often a pair survives and how rare it is: a
 //! spurious pair from a short document gets little weight instead of steering the search.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::error::{Error, Result};
 
@@ -233,7 +233,7 @@ impl Vocab {
 /// a pass over flat arrays rather than hash look-ups.
 fn model1(data: &[(Vec<u32>, Vec<u32>)], reverse: bool) -> HashMap<(u32, u32), f64> {
     const NULL: u32 = u32::MAX;
-    let mut index: HashMap<(u32, u32), u32> = HashMap::new();
+    let mut index: HashMap<(u32, u32), u32> = HashMap::default();
     let mut keys: Vec<(u32, u32)> = Vec::new();
     // Per sentence pair: for each target word, the indices of (source word or null, it).
     let mut cells: Vec<(usize, Vec<u32>)> = Vec::with_capacity(data.len());
