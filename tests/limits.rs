@@ -6,8 +6,6 @@ mod common;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use common::bin;
-
 /// A deterministic pair of `n` sentences each: words of varying length, a number in every
 /// fifth sentence, the target 20% longer (a plausible translation as far as lengths go).
 fn write_pair(dir: &Path, n: usize) -> (std::path::PathBuf, std::path::PathBuf) {
@@ -40,15 +38,7 @@ fn align_capped(cap: usize) -> (String, Vec<usize>, Vec<usize>, usize) {
     let n = 1200;
     let (s, t) = write_pair(dir.path(), n);
     let out = dir.path().join("out.vecalign");
-    let run = bin()
-        .args([
-            "align",
-            "--presegmented",
-            "--src-lang",
-            "en",
-            "--tgt-lang",
-            "fr",
-        ])
+    let run = common::align_en_fr_lines()
         .arg(&s)
         .arg(&t)
         .args(["-f", "vecalign", "--max-dp-cells", &cap.to_string(), "-o"])

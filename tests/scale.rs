@@ -105,15 +105,7 @@ fn a_long_pair_aligns_byte_for_byte_alike_with_one_or_two_threads() {
     let (src, tgt) = (write("src.txt", &one_src), write("tgt.txt", &one_tgt));
     let run = |jobs: &str| {
         let out = dir.path().join(format!("out{jobs}.tsv"));
-        let status = common::bin()
-            .args([
-                "align",
-                "--presegmented",
-                "--src-lang",
-                "en",
-                "--tgt-lang",
-                "fr",
-            ])
+        let status = common::align_en_fr_lines()
             .args(["--jobs", jobs, "-f", "tsv", "-o"])
             .arg(&out)
             .arg(&src)

@@ -422,6 +422,14 @@ mod tests {
         shape_list(&[(1, 1), (1, 0), (0, 1), (2, 1), (1, 2)])
     }
 
+    /// The band of half-width `w` around the diagonal of an `n × n` lattice.
+    fn diagonal_band(n: usize, w: usize) -> Band {
+        Band {
+            lo: (0..=n).map(|i| i.saturating_sub(w)).collect(),
+            hi: (0..=n).map(|i| (i + w).min(n)).collect(),
+        }
+    }
+
     /// Scores 1-1 beads 0 and every other shape `other`.
     fn diagonal(sh: &[Shape], other: f64) -> impl Fn(usize, usize, usize) -> f64 + Sync + '_ {
         move |_, _, k| {
@@ -481,10 +489,7 @@ mod tests {
     #[test]
     fn sweeps_cross_chunk_boundaries_without_losing_the_path() {
         let n = 3 * CHUNK_ROWS + 7;
-        let band = Band {
-            lo: (0..=n).map(|i| i.saturating_sub(3)).collect(),
-            hi: (0..=n).map(|i| (i + 3).min(n)).collect(),
-        };
+        let band = diagonal_band(n, 3);
         let sh = shapes();
         // Only the diagonal's own 1-1 beads score well.
         let lattice = Lattice {
@@ -512,10 +517,7 @@ mod tests {
     #[test]
     fn posteriors_are_the_same_from_kept_or_recomputed_scores() {
         let n = 2 * CHUNK_ROWS + 9;
-        let band = Band {
-            lo: (0..=n).map(|i| i.saturating_sub(4)).collect(),
-            hi: (0..=n).map(|i| (i + 4).min(n)).collect(),
-        };
+        let band = diagonal_band(n, 4);
         let sh = shapes();
         let lattice = Lattice {
             band: &band,

@@ -18,6 +18,20 @@ pub fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_bitalign"))
 }
 
+/// `bitalign align --presegmented --src-lang en --tgt-lang fr`, for generated line files.
+pub fn align_en_fr_lines() -> Command {
+    let mut cmd = bin();
+    cmd.args([
+        "align",
+        "--presegmented",
+        "--src-lang",
+        "en",
+        "--tgt-lang",
+        "fr",
+    ]);
+    cmd
+}
+
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
