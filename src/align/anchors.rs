@@ -613,14 +613,13 @@ fn word_features(word: &[char], out: &mut Vec<(Class, String)>) {
         return;
     }
     let mut latin = String::with_capacity(word.len());
-    for ch in word.iter().collect::<String>().nfd() {
-        if is_combining_mark(ch) {
-            continue;
-        }
-        match romanize(ch) {
-            Some(r) => latin.push_str(r),
-            None if ch.is_ascii_alphanumeric() => latin.push(ch),
-            None => return, // another script: no cheap anchor (the lexicon covers it)
+    if word.iter().all(char::is_ascii_alphanumeric) {
+        // Most words of Latin-script text: nothing to decompose or romanize.
+        latin.extend(word);
+    } else {
+        romanized(word, &mut latin);
+        if latin.is_empty() {
+            return;
         }
     }
     let n = latin.chars().count();
@@ -629,6 +628,24 @@ fn word_features(word: &[char], out: &mut Vec<(Class, String)>) {
     }
     if (2..=3).contains(&n) || latin.bytes().any(|b| b.is_ascii_digit()) {
         out.push((Class::Word, latin));
+    }
+}
+
+/// `word` without diacritics, Cyrillic and Greek romanized, into `latin`; left empty when
+/// the word holds another script (no cheap anchor: the lexicon covers it).
+fn romanized(word: &[char], latin: &mut String) {
+    for ch in word.iter().collect::<String>().nfd() {
+        if is_combining_mark(ch) {
+            continue;
+        }
+        match romanize(ch) {
+            Some(r) => latin.push_str(r),
+            None if ch.is_ascii_alphanumeric() => latin.push(ch),
+            None => {
+                latin.clear();
+                return;
+            }
+        }
     }
 }
 
