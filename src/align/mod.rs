@@ -629,8 +629,6 @@ fn search(
 }
 
 /// The band of the first pass: the whole lattice when it is small, else a band around the
-/// path found on a coarse version of the pair (blocks of sentences), as Vecalign does.
-/// The band of the first pass: the whole lattice when it is small, else a band around the
 /// path found on a coarse version of the pair (blocks of sentences), as Vecalign does,
 /// narrowed to fit the memory cap. `Err` holds the coarse alignment itself, in sentences,
 /// when not even the narrowest band fits.
