@@ -221,11 +221,13 @@ impl Anchors {
     /// the search): each block holds its sentences' features, their frequencies are
     /// re-counted over blocks.
     pub fn coarsen(&self, k: usize) -> Self {
+        let k = k.max(1);
         let blocks = |bags: &[Bag]| -> Vec<Bag> {
-            bags.chunks(k.max(1))
-                .map(|c| {
-                    let mut bag: Bag = c.iter().flatten().copied().collect();
-                    bag.sort_unstable();
+            (0..bags.len())
+                .step_by(k)
+                .map(|start| {
+                    let mut bag = Bag::new();
+                    merge_into(bags, start..(start + k).min(bags.len()), &mut bag);
                     bag
                 })
                 .collect()

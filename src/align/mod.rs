@@ -202,8 +202,6 @@ struct Scorer<'a> {
     /// its sentences (else a periodic text can slip by a period for the price of one bead).
     src_units: Vec<usize>,
     tgt_units: Vec<usize>,
-    /// A coarse level (blocks of sentences): beads pay for drifting off the diagonal.
-    coarse: bool,
     priors: Priors,
     length: LengthModel,
     gale_church: Option<GaleChurch>,
@@ -222,7 +220,6 @@ impl<'a> Scorer<'a> {
             tgt_para: prefix(&flags(&tgt.para)),
             src_units: prefix(&src.units),
             tgt_units: prefix(&tgt.units),
-            coarse: level.docs.is_none(),
             priors: if cfg.gale_church {
                 Priors::gale_church()
             } else {
@@ -253,11 +250,9 @@ impl<'a> Scorer<'a> {
         anchor: impl FnOnce(&Anchors, Range<usize>, Range<usize>) -> f64,
     ) -> f64 {
         let (s, lp) = (self.priors.shapes[k], self.priors.log_prior[k]);
-        let drift = self.drift(i + s.di, j + s.dj, s);
+        let drift = self.drift(i, j, s);
         if s.di == 0 || s.dj == 0 {
-            let units = self.src_units[i + s.di] - self.src_units[i] + self.tgt_units[j + s.dj]
-                - self.tgt_units[j];
-            return lp * units as f64 - drift;
+            return lp * self.units(i, j, s) as f64 - drift;
         }
         let ls = self.src_pre[i + s.di] - self.src_pre[i];
         let lt = self.tgt_pre[j + s.dj] - self.tgt_pre[j];
@@ -280,7 +275,14 @@ impl<'a> Scorer<'a> {
         v
     }
 
-    /// On a coarse level, the cost of a bead ending at `(i, j)` for lying off the diagonal.
+    /// How many original sentences the bead of shape `s` from `(i, j)` covers, both sides.
+    #[inline]
+    fn units(&self, i: usize, j: usize, s: Shape) -> usize {
+        self.src_units[i + s.di] - self.src_units[i] + self.tgt_units[j + s.dj] - self.tgt_units[j]
+    }
+
+    /// On a coarse level (no documents: blocks of sentences), the cost of the bead of shape
+    /// `s` from `(i, j)` for ending off the diagonal.
     /// Blocks are too long for a bead's own lengths to say where it belongs: in an even or
     /// periodic text the path can drift by many blocks at no cost (the extra blocks of the
     /// longer side go anywhere), and the finer levels then search around the wrong place.
@@ -288,26 +290,26 @@ impl<'a> Scorer<'a> {
     /// full-resolution level has none.
     #[inline]
     fn drift(&self, i: usize, j: usize, s: Shape) -> f64 {
-        if !self.coarse {
+        if self.docs.is_some() {
             return 0.0;
         }
         let (ns, nt) = (
             self.src_units[self.src_units.len() - 1],
             self.tgt_units[self.tgt_units.len() - 1],
         );
-        let off = (self.src_units[i] as f64 / ns.max(1) as f64
-            - self.tgt_units[j] as f64 / nt.max(1) as f64)
+        let off = (self.src_units[i + s.di] as f64 / ns.max(1) as f64
+            - self.tgt_units[j + s.dj] as f64 / nt.max(1) as f64)
             .abs();
-        let units = self.src_units[i] - self.src_units[i - s.di] + self.tgt_units[j]
-            - self.tgt_units[j - s.dj];
-        DRIFT_COST * off * units as f64
+        DRIFT_COST * off * self.units(i, j, s) as f64
     }
 
     /// Adds lexical anchors (learned from `path` and/or the given dictionary) to the anchor
     /// model, rebuilt and refitted on `path`.
     fn add_lexicon(&mut self, path: &[Step], cfg: &AlignConfig) {
-        let Some((src, tgt)) = self.docs else { return };
-        if self.anchors.is_none() || !(cfg.lexicon || cfg.dictionary.is_some()) {
+        let (Some((src, tgt)), Some(base)) = (self.docs, &self.anchors) else {
+            return;
+        };
+        if !(cfg.lexicon || cfg.dictionary.is_some()) {
             return;
         }
         let mut lex = Lexicon::default();
@@ -355,7 +357,6 @@ impl<'a> Scorer<'a> {
         if lex.is_empty() {
             return;
         }
-        let Some(base) = &self.anchors else { return };
         let mut a = base.extended(|source, k| {
             let d = if source { src } else { tgt };
             lex.features(&d.sentences[k].key, source)
@@ -415,14 +416,10 @@ impl dp::BeadScores for &Scorer<'_> {
         out: &mut Vec<f32>,
     ) {
         let s = self.priors.shapes[k];
-        let (Some(a), Some(w)) = (&self.anchors, window) else {
+        let (Some(a), Some(w), true) = (&self.anchors, window, s.di > 0 && s.dj > 0) else {
             out.extend(cols.map(|j| self.score_in(window, i, j, k) as f32));
             return;
         };
-        if s.di == 0 || s.dj == 0 {
-            out.extend(cols.map(|j| self.score_in(window, i, j, k) as f32));
-            return;
-        }
         hits.clear();
         a.hits_row(w, marks, i, (s.di, s.dj), cols.clone(), hits);
         out.extend(cols.zip(hits.iter()).map(|(j, &h)| {
