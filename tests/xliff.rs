@@ -2,6 +2,8 @@
 //! score) and checked well-formed by xmllint; characters illegal in XML never reach the file.
 //! Python comes from `$BITALIGN_PYTHON` (CI: a venv with translate-toolkit), else `python3`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -9,31 +11,17 @@ use bitalign::align::{AlignedPair, Bead};
 use bitalign::document::{Document, Sentence};
 use bitalign::export::{self, xliff::Version, ExportOptions, Format};
 
-fn python() -> String {
-    std::env::var("BITALIGN_PYTHON").unwrap_or_else(|_| "python3".to_string())
-}
-
-/// Whether translate-toolkit can be imported; prints why not.
-fn have_translate_toolkit() -> bool {
-    let ok = Command::new(python())
-        .args([
-            "-c",
-            "import translate.storage.xliff, translate.storage.xliff2",
-        ])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        eprintln!(
-            "skipped: `import translate` fails with {} (set BITALIGN_PYTHON to a Python with \
-             translate-toolkit)",
-            python()
-        );
-    }
-    ok
+/// The Python with translate-toolkit's XLIFF readers; `None` (skip reason printed) without.
+fn xliff_python() -> Option<String> {
+    common::translate_toolkit_python_for("translate.storage.xliff, translate.storage.xliff2")
 }
 
 /// The units translate-toolkit reads: `[source, target, state]` (state only for 1.2).
-fn units_by_translate_toolkit(path: &Path, version: Version) -> Vec<(String, String, String)> {
+fn units_by_translate_toolkit(
+    python: &str,
+    path: &Path,
+    version: Version,
+) -> Vec<(String, String, String)> {
     const SCRIPT: &str = r#"
 import json, sys
 from translate.storage import xliff, xliff2
@@ -56,19 +44,7 @@ print(json.dumps(out))
     } else {
         "2.0"
     };
-    let out = Command::new(python())
-        .args(["-c", SCRIPT])
-        .arg(path)
-        .arg(v)
-        .output()
-        .expect("run python");
-    assert!(
-        out.status.success(),
-        "translate-toolkit rejected {}: {}",
-        path.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("json from python")
+    common::python_json(python, SCRIPT, path, &[v])
 }
 
 fn xmllint_well_formed(path: &Path) {
@@ -151,10 +127,10 @@ fn xliff_1_2_units_read_back_with_texts_and_review_states() {
     assert!(text.contains("source-language=\"en\" target-language=\"fr\""));
     assert!(!text.contains('\u{1}'));
     xmllint_well_formed(&path);
-    if !have_translate_toolkit() {
+    let Some(python) = xliff_python() else {
         return;
-    }
-    let units = units_by_translate_toolkit(&path, Version::V1_2);
+    };
+    let units = units_by_translate_toolkit(&python, &path, Version::V1_2);
     let expected = [
         ("Tom & Jerry <b>.", "Tom & Jerry <b>.", "translated"),
         (
@@ -171,7 +147,7 @@ fn xliff_1_2_units_read_back_with_texts_and_review_states() {
     assert_eq!(got, expected, "one-sided bead left out by default");
 
     let path = write(Version::V1_2, Some(true), dir.path());
-    let units = units_by_translate_toolkit(&path, Version::V1_2);
+    let units = units_by_translate_toolkit(&python, &path, Version::V1_2);
     assert_eq!(units.len(), 4);
     assert_eq!(
         units[2],
@@ -187,10 +163,10 @@ fn xliff_2_0_units_read_back_with_texts() {
     assert!(text.contains("urn:oasis:names:tc:xliff:document:2.0"));
     assert!(text.contains("srcLang=\"en\" trgLang=\"fr\""));
     xmllint_well_formed(&path);
-    if !have_translate_toolkit() {
+    let Some(python) = xliff_python() else {
         return;
-    }
-    let units = units_by_translate_toolkit(&path, Version::V2_0);
+    };
+    let units = units_by_translate_toolkit(&python, &path, Version::V2_0);
     let sources: Vec<&str> = units.iter().map(|u| u.0.as_str()).collect();
     let targets: Vec<&str> = units.iter().map(|u| u.1.as_str()).collect();
     assert_eq!(sources, ["Tom & Jerry <b>.", "Bell rings.", "Last"]);
@@ -222,9 +198,9 @@ fn seed_pair_xliff_has_a_unit_per_two_sided_bead() {
         assert!(status.success());
     }
     xmllint_well_formed(&xlf);
-    if !have_translate_toolkit() {
+    let Some(python) = xliff_python() else {
         return;
-    }
+    };
     let expected: Vec<(String, String)> = std::fs::read_to_string(&jsonl)
         .unwrap()
         .lines()
@@ -234,7 +210,7 @@ fn seed_pair_xliff_has_a_unit_per_two_sided_bead() {
             (text("src"), text("tgt"))
         })
         .collect();
-    let got: Vec<(String, String)> = units_by_translate_toolkit(&xlf, Version::V1_2)
+    let got: Vec<(String, String)> = units_by_translate_toolkit(&python, &xlf, Version::V1_2)
         .into_iter()
         .map(|(s, t, _)| (s, t))
         .collect();

@@ -242,9 +242,14 @@ pub fn xmllint_validate(path: &Path) -> Option<(bool, String)> {
 /// The Python with translate-toolkit: `$BITALIGN_PYTHON`, else `python3`; `None` (skip
 /// reason printed) when it cannot `import translate`.
 pub fn translate_toolkit_python() -> Option<String> {
+    translate_toolkit_python_for("translate.storage.tmx")
+}
+
+/// [`translate_toolkit_python`], checking that the given modules import.
+pub fn translate_toolkit_python_for(modules: &str) -> Option<String> {
     let python = std::env::var("BITALIGN_PYTHON").unwrap_or_else(|_| "python3".to_string());
     match Command::new(&python)
-        .args(["-c", "import translate.storage.tmx"])
+        .args(["-c", &format!("import {modules}")])
         .output()
     {
         Ok(o) if o.status.success() => Some(python),
@@ -266,6 +271,29 @@ pub fn translate_toolkit_python() -> Option<String> {
     }
 }
 
+/// Runs `python -c script path args...`, asserts it succeeded (naming the file and
+/// translate-toolkit's complaint) and parses what it printed as JSON.
+pub fn python_json<T: serde::de::DeserializeOwned>(
+    python: &str,
+    script: &str,
+    path: &Path,
+    args: &[&str],
+) -> T {
+    let out = Command::new(python)
+        .args(["-c", script])
+        .arg(path)
+        .args(args)
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "translate-toolkit failed on {}: {}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON from the script")
+}
+
 /// Reads a TMX with translate-toolkit's `tmxfile` and returns, per unit, the text of every
 /// tuv as `(lang, text)` (translate-toolkit itself exposes only the first two languages;
 /// the rest are read from the unit's XML through lxml).
@@ -283,19 +311,7 @@ for unit in store.units:
     units.append({"source": unit.source, "target": unit.target, "tuvs": tuvs})
 json.dump(units, sys.stdout, ensure_ascii=False)
 "#;
-    let out = Command::new(python)
-        .args(["-c", SCRIPT])
-        .arg(path)
-        .output()
-        .expect("python runs");
-    assert!(
-        out.status.success(),
-        "translate-toolkit failed on {}: {}",
-        path.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let units: Vec<serde_json::Value> =
-        serde_json::from_slice(&out.stdout).expect("JSON from the script");
+    let units: Vec<serde_json::Value> = python_json(python, SCRIPT, path, &[]);
     units
         .iter()
         .map(|u| {
