@@ -61,65 +61,15 @@ pub struct Anchors {
     miss_tgt: Vec<[f64; 4]>,
 }
 
-/// The sorted feature multisets of every run of 1..=4 consecutive sentences from the
-/// positions of a window, in one flat array: scoring a bead is then one merge of two short
-/// sorted lists. Built per chunk of rows, so its memory does not grow with the document.
-#[derive(Debug, Clone, Default)]
-struct Runs {
-    first: usize,
-    /// `span[4 * (i - first) + d - 1]` is the range in `data` of the run of `d` sentences
-    /// from `i`.
-    span: Vec<(u32, u32)>,
-    data: Vec<u32>,
-}
-
-impl Runs {
-    fn new(bags: &[Bag], positions: std::ops::Range<usize>) -> Self {
-        let mut runs = Runs {
-            first: positions.start,
-            ..Runs::default()
-        };
-        let mut prev: Vec<u32> = Vec::new();
-        let mut next: Vec<u32> = Vec::new();
-        for i in positions {
-            prev.clear();
-            for d in 1..=RUN {
-                if i + d <= bags.len() {
-                    merge_sorted(&prev, &bags[i + d - 1], &mut next);
-                    std::mem::swap(&mut prev, &mut next);
-                } else {
-                    prev.clear();
-                }
-                let start = runs.data.len() as u32;
-                runs.data.extend_from_slice(&prev);
-                runs.span.push((start, runs.data.len() as u32));
-            }
-        }
-        runs
-    }
-
-    /// The run of `d` sentences from `i`, when the window holds it.
-    fn get(&self, i: usize, d: usize) -> Option<&[u32]> {
-        let k = RUN * i.checked_sub(self.first)? + d.checked_sub(1)?;
-        let &(a, b) = self.span.get(k).filter(|_| d <= RUN)?;
-        Some(&self.data[a as usize..b as usize])
-    }
-}
-
 /// A thread's table of the source features of the beads being scored (see
-/// [`Anchors::hits_row`]): counts and gains by feature id, all zero between rows.
+/// [`Anchors::hits_row`]): counts by feature id, all zero between rows, and the gain of a
+/// match for 1..=4 target sentences.
 #[derive(Debug, Clone, Default)]
 pub struct Marks {
     count: Vec<u8>,
-    gain: Vec<f32>,
+    gain: Vec<[f32; 4]>,
     touched: Vec<u32>,
-}
-
-/// What scoring the beads of one chunk of rows needs: the runs of sentences they start on.
-#[derive(Debug, Clone, Default)]
-pub struct Window {
-    src: Runs,
-    tgt: Runs,
+    hits: Vec<f32>,
 }
 
 /// `out` = the sorted multiset union of two sorted lists.
@@ -138,9 +88,6 @@ fn merge_sorted(a: &[u32], b: &[u32], out: &mut Vec<u32>) {
     out.extend_from_slice(&a[x..]);
     out.extend_from_slice(&b[y..]);
 }
-
-/// Longest run of sentences a bead side can hold (beads beyond are merged from bags).
-const RUN: usize = 4;
 
 #[derive(Debug, Clone, Copy, Default)]
 struct Weights {
@@ -235,20 +182,6 @@ impl Anchors {
         Self::from_bags(blocks(&self.src), blocks(&self.tgt), self.class.clone())
     }
 
-    /// Runs of source sentences from `rows` and of target sentences from `cols`.
-    pub fn window(&self, rows: std::ops::Range<usize>, cols: std::ops::Range<usize>) -> Window {
-        Window {
-            src: Runs::new(
-                &self.src,
-                rows.start.min(self.src.len())..rows.end.min(self.src.len()),
-            ),
-            tgt: Runs::new(
-                &self.tgt,
-                cols.start.min(self.tgt.len())..cols.end.min(self.tgt.len()),
-            ),
-        }
-    }
-
     fn reweight(&mut self) {
         let class = &self.class;
         self.w_fwd = (0..class.len())
@@ -325,7 +258,19 @@ impl Anchors {
 
     /// Log-likelihood ratio of the bead `src × tgt`, averaged over both directions.
     pub fn llr(&self, src: std::ops::Range<usize>, tgt: std::ops::Range<usize>) -> f64 {
-        self.llr_in(&Window::default(), src, tgt)
+        if src.is_empty() || tgt.is_empty() {
+            return 0.0;
+        }
+        let mut hit = 0.0;
+        let (start, depth) = (tgt.start, tgt.len());
+        self.hits_row(
+            &mut Marks::default(),
+            src.clone(),
+            depth,
+            start..start + 1,
+            |_, h| hit = h[depth - 1],
+        );
+        self.llr_with_hit(src, tgt, hit)
     }
 
     /// [`Anchors::llr`] of a bead whose matched features add up to `hit` (see
@@ -348,109 +293,64 @@ impl Anchors {
         0.5 * (miss(&self.miss_src, &src, fi) + miss(&self.miss_tgt, &tgt, fj) + hit as f64)
     }
 
-    /// The matched gain of the beads of `di` source sentences from `i` and `dj` target
-    /// sentences from each of `cols`, pushed onto `out`. The source run is marked once in a
-    /// table indexed by feature, so each bead costs one look-up per target feature instead
-    /// of a merge of both sides.
+    /// The matched gains of the beads of the (non-empty) source run `src` against
+    /// `1..=depth` target sentences from each column `j` of `cols`: `each(j, hits)` gets
+    /// `hits[d - 1]` for `d` target sentences (fewer at the end of the document).
+    /// The source run is marked once in a table indexed by feature, and the target sentences
+    /// from `j` are walked once for every depth: a matched feature is used up (a multiset
+    /// match counts `min(source count, target count)`), and its gain for each depth added.
     pub fn hits_row(
         &self,
-        window: &Window,
         marks: &mut Marks,
-        i: usize,
-        (di, dj): (usize, usize),
+        src: std::ops::Range<usize>,
+        depth: usize,
         cols: std::ops::Range<usize>,
-        out: &mut Vec<f32>,
+        mut each: impl FnMut(usize, &[f32]),
     ) {
-        let (fi, fj) = (dj.min(4) - 1, di.min(4) - 1);
-        let Some(src) = window.src.get(i, di) else {
-            out.extend(cols.map(|j| self.hit(window, i..i + di, j..j + dj)));
-            return;
-        };
-        if marks.count.len() < self.class.len() {
-            marks.count.resize(self.class.len(), 0);
-            marks.gain.resize(self.class.len(), 0.0);
+        let fj = src.len().clamp(1, 4) - 1;
+        let Marks {
+            count,
+            gain,
+            touched,
+            hits,
+        } = marks;
+        if count.len() < self.class.len() {
+            count.resize(self.class.len(), 0);
+            gain.resize(self.class.len(), [0.0; 4]);
         }
-        for &f in src {
-            let f = f as usize;
-            marks.count[f] = marks.count[f].saturating_add(1);
-            marks.gain[f] = self.gain(f as u32, fi, fj);
+        for bag in &self.src[src.clone()] {
+            for &f in bag {
+                count[f as usize] = count[f as usize].saturating_add(1);
+                gain[f as usize] = std::array::from_fn(|fi| self.gain(f, fi, fj));
+            }
         }
         for j in cols {
-            let Some(tgt) = window.tgt.get(j, dj) else {
-                out.push(self.hit(window, i..i + di, j..j + dj));
-                continue;
-            };
-            let mut hit = 0.0f32;
-            for &f in tgt {
-                let c = &mut marks.count[f as usize];
-                if *c > 0 {
-                    *c -= 1;
-                    hit += marks.gain[f as usize];
-                    marks.touched.push(f);
-                }
-            }
-            for f in marks.touched.drain(..) {
-                marks.count[f as usize] += 1;
-            }
-            out.push(hit);
-        }
-        for &f in src {
-            marks.count[f as usize] = 0;
-        }
-    }
-
-    /// [`Anchors::llr`], taking the merged runs from `window` when it holds them.
-    #[inline]
-    pub fn llr_in(
-        &self,
-        window: &Window,
-        src: std::ops::Range<usize>,
-        tgt: std::ops::Range<usize>,
-    ) -> f64 {
-        if src.is_empty() || tgt.is_empty() {
-            return 0.0;
-        }
-        let hit = self.hit(window, src.clone(), tgt.clone());
-        self.llr_with_hit(src, tgt, hit)
-    }
-
-    /// The summed gain of the features a bead's two sides share.
-    fn hit(
-        &self,
-        window: &Window,
-        src: std::ops::Range<usize>,
-        tgt: std::ops::Range<usize>,
-    ) -> f32 {
-        let (ni, nj) = (src.len(), tgt.len());
-        let (fi, fj) = (nj.min(4) - 1, ni.min(4) - 1);
-        // The matched count of a feature is min(source count, target count), as multisets:
-        // one merge of the two sorted runs.
-        let mut hit = 0.0f32;
-        match (window.src.get(src.start, ni), window.tgt.get(tgt.start, nj)) {
-            (Some(a), Some(b)) => {
-                let (mut x, mut y) = (0, 0);
-                while x < a.len() && y < b.len() {
-                    match a[x].cmp(&b[y]) {
-                        std::cmp::Ordering::Less => x += 1,
-                        std::cmp::Ordering::Greater => y += 1,
-                        std::cmp::Ordering::Equal => {
-                            hit += self.gain(a[x], fi, fj);
-                            x += 1;
-                            y += 1;
+            hits.clear();
+            let mut sum = [0.0f32; 4];
+            for bag in self.tgt.iter().skip(j).take(depth) {
+                for &f in bag {
+                    let c = &mut count[f as usize];
+                    if *c > 0 {
+                        *c -= 1;
+                        let g = &gain[f as usize];
+                        for (s, g) in sum.iter_mut().zip(g) {
+                            *s += g;
                         }
+                        touched.push(f);
                     }
                 }
+                hits.push(sum[hits.len().min(3)]);
             }
-            _ => {
-                let (mut sb, mut tb) = (Vec::new(), Vec::new());
-                merge_into(&self.src, src, &mut sb);
-                merge_into(&self.tgt, tgt, &mut tb);
-                for_each_group(&sb, &tb, |f, a, b| {
-                    hit += a.min(b) as f32 * self.gain(f, fi, fj);
-                });
+            for f in touched.drain(..) {
+                count[f as usize] += 1;
+            }
+            each(j, hits);
+        }
+        for bag in &self.src[src] {
+            for &f in bag {
+                count[f as usize] = 0;
             }
         }
-        hit
     }
 
     /// What a matched occurrence of feature `f` adds over the miss it was counted as.

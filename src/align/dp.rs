@@ -122,41 +122,42 @@ struct Chunk {
     rows: Vec<Vec<f32>>,
 }
 
-/// Bead scores: `score(w, i, j, k)` is the log score of the bead of shape `k` covering source
-/// `i..i+di` and target `j..j+dj` (−∞ forbids it). Scoring a chunk of rows first prepares a
-/// window (say, the merged features of the runs of sentences the chunk can reach), so that
-/// what is shared by many beads is computed once and only for the chunk: memory stays
-/// proportional to a chunk, not to the document.
+/// Bead scores, a row at a time: the beads that start in one row share their source side,
+/// so a scorer may prepare it once (say, mark its features) for all of them.
 pub trait BeadScores: Sync {
-    type Window: Sync;
     /// Working memory of one thread scoring rows.
     type Scratch: Default + Send;
-    /// What scoring beads that start in `rows` × `cols` needs.
-    fn window(&self, rows: std::ops::Range<usize>, cols: std::ops::Range<usize>) -> Self::Window;
-    fn score(&self, window: &Self::Window, i: usize, j: usize, k: usize) -> f64;
 
-    /// Scores of the beads of shape `k` starting in row `i` at each of `cols`, pushed onto
-    /// `out`. Those beads share their source side: a scorer may prepare it once per row.
+    /// The log scores of the beads starting in row `i`: for each shape `k`, those starting
+    /// at the columns `spans[k]`, written to `out[(j - lo) * spans.len() + k]` (the beads
+    /// of `spans[k]` end inside the lattice).
     fn row(
         &self,
-        window: &Self::Window,
-        _scratch: &mut Self::Scratch,
+        scratch: &mut Self::Scratch,
         i: usize,
-        k: usize,
-        cols: std::ops::Range<usize>,
-        out: &mut Vec<f32>,
-    ) {
-        out.extend(cols.map(|j| self.score(window, i, j, k) as f32));
-    }
+        lo: usize,
+        spans: &[std::ops::Range<usize>],
+        out: &mut [f32],
+    );
 }
 
-/// A plain function of `(i, j, k)` needs no window.
+/// A plain function `score(i, j, k)` (the log score of the bead of shape `k` covering source
+/// `i..i+di` and target `j..j+dj`; −∞ forbids it) scores bead by bead.
 impl<F: Fn(usize, usize, usize) -> f64 + Sync> BeadScores for F {
-    type Window = ();
     type Scratch = ();
-    fn window(&self, _: std::ops::Range<usize>, _: std::ops::Range<usize>) {}
-    fn score(&self, _: &(), i: usize, j: usize, k: usize) -> f64 {
-        self(i, j, k)
+    fn row(
+        &self,
+        _: &mut (),
+        i: usize,
+        lo: usize,
+        spans: &[std::ops::Range<usize>],
+        out: &mut [f32],
+    ) {
+        for (k, span) in spans.iter().enumerate() {
+            for j in span.clone() {
+                out[(j - lo) * spans.len() + k] = self(i, j, k) as f32;
+            }
+        }
     }
 }
 
@@ -208,36 +209,16 @@ where
 
     fn chunk(&self, rows: std::ops::Range<usize>) -> Chunk {
         use rayon::prelude::*;
-        let (band, shapes, n, m) = (self.band, self.shapes, self.n(), self.m());
         let first = rows.start;
-        let lo = rows.clone().map(|i| band.lo[i]).min().unwrap_or(0);
-        let hi = rows.clone().map(|i| band.hi[i]).max().unwrap_or(0);
-        let window = self.score.window(rows.clone(), lo..hi + 1);
-        let ns = shapes.len();
         let rows = rows
             .into_par_iter()
             .map_init(
                 || (F::Scratch::default(), Vec::new()),
-                |(scratch, buf), i| {
-                    let (lo, hi) = (band.lo[i], band.hi[i]);
-                    let mut row = vec![f32::NEG_INFINITY; (hi + 1 - lo) * ns];
-                    for (k, s) in shapes.iter().enumerate() {
-                        // The columns whose bead of this shape ends inside the band.
-                        let ei = i + s.di;
-                        if ei > n || band.hi[ei] < s.dj {
-                            continue;
-                        }
-                        let from = lo.max(band.lo[ei].saturating_sub(s.dj));
-                        let to = hi.min(band.hi[ei] - s.dj).min(m.saturating_sub(s.dj));
-                        if from > to {
-                            continue;
-                        }
-                        buf.clear();
-                        self.score.row(&window, scratch, i, k, from..to + 1, buf);
-                        for (j, v) in (from..=to).zip(buf.iter()) {
-                            row[(j - lo) * ns + k] = *v;
-                        }
-                    }
+                |(scratch, spans), i| {
+                    self.spans(i, spans);
+                    let (lo, hi) = (self.band.lo[i], self.band.hi[i]);
+                    let mut row = vec![f32::NEG_INFINITY; (hi + 1 - lo) * spans.len()];
+                    self.score.row(scratch, i, lo, spans, &mut row);
                     row
                 },
             )
@@ -245,10 +226,30 @@ where
         Chunk { first, rows }
     }
 
+    /// For each shape, the columns of row `i` whose bead of that shape ends inside the band.
+    fn spans(&self, i: usize, spans: &mut Vec<std::ops::Range<usize>>) {
+        let (band, n, m) = (self.band, self.n(), self.m());
+        let (lo, hi) = (band.lo[i], band.hi[i]);
+        spans.clear();
+        spans.extend(self.shapes.iter().map(|s| {
+            let ei = i + s.di;
+            if ei > n || band.hi[ei] < s.dj {
+                return 0..0;
+            }
+            let from = lo.max(band.lo[ei].saturating_sub(s.dj));
+            let to = hi.min(band.hi[ei] - s.dj).min(m.saturating_sub(s.dj));
+            from..(to + 1).max(from)
+        }));
+    }
+
     /// The stored (single-precision) score of one bead, as the sweeps see it.
-    fn bead(&self, i: usize, j: usize, k: usize) -> f64 {
-        let window = self.score.window(i..i + 1, j..j + 1);
-        self.score.score(&window, i, j, k) as f32 as f64
+    fn bead(&self, scratch: &mut F::Scratch, i: usize, j: usize, k: usize) -> f64 {
+        let ns = self.shapes.len();
+        let mut spans = vec![0..0; ns];
+        spans[k] = j..j + 1;
+        let mut out = vec![f32::NEG_INFINITY; ns];
+        self.score.row(scratch, i, j, &spans, &mut out);
+        out[k] as f64
     }
 
     /// Viterbi over the band, pushing each cell's best score to the cells its beads reach;
@@ -322,6 +323,7 @@ where
 
     fn trace(&self, back: &Grid<u8>) -> Vec<Step> {
         let mut steps = Vec::new();
+        let mut scratch = F::Scratch::default();
         let (mut i, mut j) = (self.n(), self.m());
         while i > 0 || j > 0 {
             let k = back.get(i, j) as usize;
@@ -331,7 +333,7 @@ where
                 i: pi,
                 j: pj,
                 shape: s,
-                score: self.bead(pi, pj, k),
+                score: self.bead(&mut scratch, pi, pj, k),
             });
             (i, j) = (pi, pj);
         }

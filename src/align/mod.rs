@@ -232,14 +232,6 @@ impl<'a> Scorer<'a> {
         }
     }
 
-    /// Log score of the bead of shape index `k` (into the priors' shapes) starting at `(i, j)`.
-    fn score_in(&self, window: &Option<anchors::Window>, i: usize, j: usize, k: usize) -> f64 {
-        self.score_with(i, j, k, |a, src, tgt| match window {
-            Some(w) => a.llr_in(w, src, tgt),
-            None => 0.0,
-        })
-    }
-
     /// The bead's score, its anchor term given by `anchor(model, source, target)`.
     #[inline]
     fn score_with(
@@ -395,36 +387,51 @@ impl<'a> Scorer<'a> {
 }
 
 impl dp::BeadScores for &Scorer<'_> {
-    type Window = Option<anchors::Window>;
-    type Scratch = (anchors::Marks, Vec<f32>);
+    type Scratch = anchors::Marks;
 
-    fn window(&self, rows: Range<usize>, cols: Range<usize>) -> Self::Window {
-        self.anchors.as_ref().map(|a| a.window(rows, cols))
-    }
-
-    fn score(&self, window: &Self::Window, i: usize, j: usize, k: usize) -> f64 {
-        self.score_in(window, i, j, k)
-    }
-
+    /// One-sided beads score their prior alone. Two-sided beads are scored by source run
+    /// (all the shapes of one source height together), so that the run's features are marked
+    /// once and each target sentence is walked once for every target height.
     fn row(
         &self,
-        window: &Self::Window,
-        (marks, hits): &mut Self::Scratch,
+        marks: &mut Self::Scratch,
         i: usize,
-        k: usize,
-        cols: Range<usize>,
-        out: &mut Vec<f32>,
+        lo: usize,
+        spans: &[Range<usize>],
+        out: &mut [f32],
     ) {
-        let s = self.priors.shapes[k];
-        let (Some(a), Some(w), true) = (&self.anchors, window, s.di > 0 && s.dj > 0) else {
-            out.extend(cols.map(|j| self.score_in(window, i, j, k) as f32));
-            return;
-        };
-        hits.clear();
-        a.hits_row(w, marks, i, (s.di, s.dj), cols.clone(), hits);
-        out.extend(cols.zip(hits.iter()).map(|(j, &h)| {
-            self.score_with(i, j, k, |a, src, tgt| a.llr_with_hit(src, tgt, h)) as f32
-        }));
+        let shapes = &self.priors.shapes;
+        let ns = shapes.len();
+        let mut put = |j: usize, k: usize, v: f64| out[(j - lo) * ns + k] = v as f32;
+        let anchors = self.anchors.as_ref();
+        for (k, s) in shapes.iter().enumerate() {
+            if anchors.is_none() || s.di == 0 || s.dj == 0 {
+                for j in spans[k].clone() {
+                    put(j, k, self.score_with(i, j, k, |_, _, _| 0.0));
+                }
+            }
+        }
+        let Some(a) = anchors else { return };
+        let max_di = shapes.iter().map(|s| s.di).max().unwrap_or(0);
+        for di in 1..=max_di {
+            let group = |k: &usize| shapes[*k].di == di && shapes[*k].dj > 0;
+            let ks = (0..ns).filter(group).filter(|&k| !spans[k].is_empty());
+            let Some(depth) = ks.clone().map(|k| shapes[k].dj).max() else {
+                continue;
+            };
+            let from = ks.clone().map(|k| spans[k].start).min().unwrap_or(0);
+            let to = ks.map(|k| spans[k].end).max().unwrap_or(0);
+            a.hits_row(marks, i..i + di, depth, from..to, |j, hits| {
+                for k in (0..ns).filter(group).filter(|&k| spans[k].contains(&j)) {
+                    let hit = hits[shapes[k].dj - 1];
+                    put(
+                        j,
+                        k,
+                        self.score_with(i, j, k, |a, src, tgt| a.llr_with_hit(src, tgt, hit)),
+                    );
+                }
+            });
+        }
     }
 }
 
