@@ -124,22 +124,28 @@ impl Anchors {
         Self::from_bags(src, tgt, class)
     }
 
-    /// The model with more features per sentence (the lexicon's word pairs), interned after
-    /// the current ones, which are kept as they are rather than extracted again.
-    pub fn extended(&self, features: impl Fn(bool, usize) -> Features + Sync) -> Self {
+    /// The model with the `count` word pairs of a lexicon as more features (ids
+    /// `pairs(is_source, sentence)` in `0..count`), numbered after the current ones, which
+    /// are kept as they are rather than extracted again.
+    pub fn extended(&self, count: usize, pairs: impl Fn(bool, usize) -> Vec<u32> + Sync) -> Self {
+        use rayon::prelude::*;
+        let base = self.class.len() as u32;
         let mut class = self.class.clone();
-        let (src, tgt) = intern(self.src.len(), self.tgt.len(), features, &mut class);
-        let join = |old: &[Bag], new: Vec<Bag>| -> Vec<Bag> {
-            old.iter()
-                .zip(new)
-                .map(|(a, b)| {
-                    let mut bag = Vec::with_capacity(a.len() + b.len());
-                    merge_sorted(a, &b, &mut bag);
+        class.extend(std::iter::repeat_n(Class::Lexical, count));
+        let join = |source: bool, old: &[Bag]| -> Vec<Bag> {
+            old.par_iter()
+                .enumerate()
+                .map(|(k, a)| {
+                    let mut new: Bag = pairs(source, k).into_iter().map(|id| base + id).collect();
+                    new.sort_unstable();
+                    let mut bag = Vec::with_capacity(a.len() + new.len());
+                    merge_sorted(a, &new, &mut bag);
                     bag
                 })
                 .collect()
         };
-        Self::from_bags(join(&self.src, src), join(&self.tgt, tgt), class)
+        let (src, tgt) = rayon::join(|| join(true, &self.src), || join(false, &self.tgt));
+        Self::from_bags(src, tgt, class)
     }
 
     fn from_bags(src: Vec<Bag>, tgt: Vec<Bag>, class: Vec<Class>) -> Self {

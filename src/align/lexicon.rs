@@ -8,8 +8,6 @@ use rustc_hash::FxHashMap as HashMap;
 
 use crate::error::{Error, Result};
 
-use super::anchors::{Class, Features};
-
 /// EM iterations of Model 1.
 const ITERATIONS: usize = 5;
 /// At most this many sentence pairs train the model by default (spread over the document).
@@ -171,14 +169,15 @@ impl Lexicon {
         lex
     }
 
-    /// Lexical features of a sentence of the source (`source = true`) or target side.
-    pub fn features(&self, key: &str, source: bool) -> Features {
+    /// Lexical features of a sentence of the source (`source = true`) or target side: the
+    /// ids (in `0..len()`) of the word pairs its words belong to.
+    pub fn features(&self, key: &str, source: bool) -> Vec<u32> {
         let map = if source { &self.src } else { &self.tgt };
         tokens(key)
             .into_iter()
             .filter_map(|w| map.get(w))
             .flatten()
-            .map(|id| (Class::Lexical, id.to_string()))
+            .copied()
             .collect()
     }
 }
