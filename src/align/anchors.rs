@@ -400,8 +400,9 @@ fn merge_into(bags: &[Bag], range: std::ops::Range<usize>, out: &mut Bag) {
 
 /// Interns the features `features(is_source, sentence)` of `n` source and `m` target
 /// sentences as sorted bags of ids, new features numbered from `class.len()` on (their
-/// classes pushed onto `class`). Features are extracted in parallel a batch at a time and
-/// interned as they come, so the strings of a whole long document never exist at once.
+/// classes pushed onto `class`). Features are extracted and hashed ([`feature_key`]) in
+/// parallel a batch at a time, and interned as they come: the strings of a whole long
+/// document never exist at once, and the one thread that numbers them compares no strings.
 fn intern(
     n: usize,
     m: usize,
@@ -409,21 +410,24 @@ fn intern(
     class: &mut Vec<Class>,
 ) -> (Vec<Bag>, Vec<Bag>) {
     use rayon::prelude::*;
-    let mut vocab: HashMap<(Class, String), u32> = HashMap::default();
+    let mut vocab: HashMap<u64, u32> = HashMap::default();
     let mut bags_of = |source: bool, count: usize| -> Vec<Bag> {
         let mut bags = Vec::with_capacity(count);
         for start in (0..count).step_by(BUILD_BATCH) {
-            let batch: Vec<Features> = (start..(start + BUILD_BATCH).min(count))
+            let batch: Vec<Vec<(u64, Class)>> = (start..(start + BUILD_BATCH).min(count))
                 .into_par_iter()
-                .map(|k| features(source, k))
+                .map(|k| {
+                    let feats = features(source, k);
+                    feats.iter().map(|f| (feature_key(f), f.0)).collect()
+                })
                 .collect();
             for feats in batch {
                 let mut bag: Bag = feats
                     .into_iter()
-                    .map(|f| {
+                    .map(|(key, c)| {
                         let next = class.len() as u32;
-                        *vocab.entry(f).or_insert_with_key(|f| {
-                            class.push(f.0);
+                        *vocab.entry(key).or_insert_with(|| {
+                            class.push(c);
                             next
                         })
                     })
@@ -437,6 +441,16 @@ fn intern(
     let src = bags_of(true, n);
     let tgt = bags_of(false, m);
     (src, tgt)
+}
+
+/// A feature's identity when interned: a 64-bit hash of its class and text (SipHash with
+/// fixed keys, so runs agree). Two of a document's features collide with odds of about
+/// n²/2⁶⁴, and a collision would only merge two anchors.
+fn feature_key(f: &(Class, String)) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    f.hash(&mut h);
+    h.finish()
 }
 
 /// Calls `f(feature, count_in_a, count_in_b)` for every feature present in either bag.

@@ -29,6 +29,30 @@ impl Band {
     pub fn cells(&self) -> usize {
         self.lo.iter().zip(&self.hi).map(|(l, h)| h + 1 - l).sum()
     }
+
+    /// The part of the band between two of its points, `from` and `to` (monotone: `to` at or
+    /// after `from` in both coordinates), as a band of its own with `from` as origin.
+    pub fn between(&self, from: (usize, usize), to: (usize, usize)) -> Band {
+        let rows = from.0..=to.0;
+        let clip = |v: usize| v.clamp(from.1, to.1) - from.1;
+        let mut lo: Vec<usize> = self.lo[rows.clone()].iter().map(|&v| clip(v)).collect();
+        let mut hi: Vec<usize> = self.hi[rows].iter().map(|&v| clip(v)).collect();
+        lo[0] = 0;
+        if let Some(h) = hi.last_mut() {
+            *h = to.1 - from.1;
+        }
+        // Monotone edges keep every in-band cell reachable.
+        for i in 1..lo.len() {
+            lo[i] = lo[i].max(lo[i - 1]);
+        }
+        for i in (0..hi.len().saturating_sub(1)).rev() {
+            hi[i] = hi[i].min(hi[i + 1]);
+        }
+        for (l, h) in lo.iter_mut().zip(&hi) {
+            *l = (*l).min(*h);
+        }
+        Band { lo, hi }
+    }
 }
 
 /// Values over every cell of a band, row by row.
@@ -158,6 +182,29 @@ impl<F: Fn(usize, usize, usize) -> f64 + Sync> BeadScores for F {
                 out[(j - lo) * spans.len() + k] = self(i, j, k) as f32;
             }
         }
+    }
+}
+
+/// The scores of `inner` seen from `origin`: a sub-lattice's bead `(i, j)` is `inner`'s bead
+/// `(i + origin.0, j + origin.1)`.
+pub struct Shifted<'a, S> {
+    pub inner: &'a S,
+    pub origin: (usize, usize),
+}
+
+impl<S: BeadScores> BeadScores for Shifted<'_, S> {
+    type Scratch = S::Scratch;
+    fn row(
+        &self,
+        scratch: &mut Self::Scratch,
+        i: usize,
+        lo: usize,
+        spans: &[std::ops::Range<usize>],
+        out: &mut [f32],
+    ) {
+        let (i0, j0) = self.origin;
+        let spans: Vec<_> = spans.iter().map(|r| r.start + j0..r.end + j0).collect();
+        self.inner.row(scratch, i + i0, lo + j0, &spans, out);
     }
 }
 

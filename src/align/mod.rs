@@ -580,14 +580,16 @@ const FIRST_WIDTH: usize = COARSE_BLOCK + 12;
 /// refitted model moves the path by a sentence or two (Text+Berg dev and the repeated-dev
 /// benchmark: widths 3 to 12 give the same alignment), and the posteriors weigh the paths
 /// inside this band.
-const REFIT_WIDTH: usize = 5;
+const REFIT_WIDTH: usize = 3;
 
 /// The widest a band grows around a point where the path keeps touching its edge.
 const MAX_WIDTH: usize = 768;
 
 /// Viterbi inside `band`, widening it where the best path touches its edge (the true path may
 /// lie outside), until it does not or the cell budget is spent. Returns the band finally used.
-/// With `temperature`, the sweep also keeps the forward sums for posteriors.
+/// With `temperature`, the sweep also keeps the forward sums for posteriors, and a wider band
+/// is swept again whole; without, only the stretches of the path around the edge points are
+/// searched again ([`repair`]), so a narrow first band costs little where it was too narrow.
 fn search(
     scorer: &Scorer,
     shapes: &[Shape],
@@ -597,14 +599,17 @@ fn search(
     warnings: &mut Vec<String>,
 ) -> (dp::Sweep, Band) {
     let (n, m) = (band.rows() - 1, band.hi.last().copied().unwrap_or(0));
-    let mut width = REFIT_WIDTH;
-    loop {
-        let lattice = Lattice {
-            band: &band,
+    let sweep_in = |band: &Band| {
+        Lattice {
+            band,
             shapes,
             score: scorer,
-        };
-        let sweep = lattice.sweep(temperature);
+        }
+        .sweep(temperature)
+    };
+    let mut sweep = sweep_in(&band);
+    let mut width = REFIT_WIDTH;
+    loop {
         let full = band.cells() >= (n + 1) * (m + 1);
         let edge = sweep
             .path
@@ -632,7 +637,67 @@ fn search(
             return (sweep, band);
         }
         band = wider;
+        sweep = match sweep.path {
+            Some(path) if temperature.is_none() => dp::Sweep {
+                path: Some(repair(scorer, shapes, &band, path, &edge, width)),
+                forward: None,
+            },
+            _ => sweep_in(&band),
+        };
     }
+}
+
+/// `path` searched again inside `band` around the `edge` points only: each stretch between
+/// two of its corners about `2 × reach` rows before and after a cluster of edge points is
+/// the best path between those corners (held fixed); the rest of the path is kept.
+fn repair(
+    scorer: &Scorer,
+    shapes: &[Shape],
+    band: &Band,
+    path: Vec<Step>,
+    edge: &[(usize, usize)],
+    reach: usize,
+) -> Vec<Step> {
+    let corners = path_points(&path);
+    // Stretches as ranges of corner indices, merged where they overlap.
+    let mut stretches: Vec<(usize, usize)> = Vec::new();
+    for &(i, _) in edge {
+        let (r0, r1) = (i.saturating_sub(2 * reach), i + 2 * reach);
+        let a = corners.partition_point(|c| c.0 <= r0).saturating_sub(1);
+        let b = corners.partition_point(|c| c.0 < r1).min(corners.len() - 1);
+        match stretches.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => stretches.push((a, b)),
+        }
+    }
+    let mut out = Vec::with_capacity(path.len());
+    let mut next = 0; // steps before `next` are placed
+    for (a, b) in stretches {
+        out.extend_from_slice(&path[next..a]);
+        let (from, to) = (corners[a], corners[b]);
+        let sub = band.between(from, to);
+        let found = Lattice {
+            band: &sub,
+            shapes,
+            score: dp::Shifted {
+                inner: &scorer,
+                origin: from,
+            },
+        }
+        .sweep(None)
+        .path;
+        match found {
+            Some(steps) => out.extend(steps.into_iter().map(|s| Step {
+                i: s.i + from.0,
+                j: s.j + from.1,
+                ..s
+            })),
+            None => out.extend_from_slice(&path[a..b]),
+        }
+        next = b;
+    }
+    out.extend_from_slice(&path[next..]);
+    out
 }
 
 /// The band of the first pass: the whole lattice when it is small, else a band around the
@@ -835,5 +900,59 @@ mod tests {
             worst < 0.03,
             "drifted {worst:.3} of the document off the diagonal"
         );
+    }
+
+    /// Sentences of varied lengths, the target with `extra` untranslated sentences inserted
+    /// at `at`: the true path leaves the diagonal by `extra` there.
+    fn pair_with_insertion(n: usize, at: usize, extra: usize) -> Level<'static> {
+        let len: Vec<usize> = (0..n).map(|k| 20 + (k * 37 + k * k * 11) % 90).collect();
+        let mut tgt: Vec<usize> = len.iter().map(|l| l * 11 / 10).collect();
+        tgt.splice(at..at, (0..extra).map(|k| 40 + k * 7));
+        let side = |len: Vec<usize>| Side {
+            para: vec![false; len.len()],
+            units: vec![1; len.len()],
+            len,
+        };
+        Level {
+            docs: None,
+            src: side(len),
+            tgt: side(tgt),
+            anchors: None,
+        }
+    }
+
+    #[test]
+    fn a_band_too_narrow_is_repaired_where_the_path_meets_its_edge() {
+        let level = pair_with_insertion(120, 60, 9);
+        let (n, m) = level.dims();
+        let cfg = AlignConfig::default();
+        let scorer = Scorer::new(level, &cfg);
+        let shapes = scorer.priors.shapes.clone();
+        let search_in = |band: Band| {
+            search(&scorer, &shapes, band, None, usize::MAX, &mut Vec::new())
+                .0
+                .path
+                .expect("a path")
+        };
+        let full = search_in(Band::full(n, m));
+        let diagonal: Vec<(usize, usize)> = (0..=n).map(|i| (i, i * m / n)).collect();
+        let narrow = band_around(&diagonal, n, m, 2);
+        let edge = edge_points(&narrow, &full);
+        assert!(!edge.is_empty(), "the true path must leave the narrow band");
+        let repaired = search_in(narrow);
+        let ends = |p: &[Step]| path_points(p);
+        assert_eq!(ends(&repaired), ends(&full));
+    }
+
+    #[test]
+    fn between_makes_a_band_of_its_own_from_two_of_its_points() {
+        let band = band_around(&[(0, 0), (5, 6), (10, 12)], 10, 12, 2);
+        let sub = band.between((2, 2), (8, 10));
+        assert_eq!(sub.rows(), 7);
+        assert_eq!((sub.lo[0], *sub.hi.last().unwrap()), (0, 8));
+        for i in 1..sub.rows() {
+            assert!(sub.lo[i] >= sub.lo[i - 1] && sub.hi[i] >= sub.hi[i - 1]);
+            assert!(sub.lo[i] <= sub.hi[i]);
+        }
     }
 }
