@@ -222,6 +222,8 @@ impl<'a> Scorer<'a> {
             tgt_units: prefix(&tgt.units),
             priors: if cfg.gale_church {
                 Priors::gale_church()
+            } else if level.docs.is_none() {
+                Priors::up_to(COARSE_SHAPE)
             } else {
                 Priors::default()
             },
@@ -570,6 +572,12 @@ const ROW_REACH: usize = 4;
 
 /// Sentences per block of the coarse pass; levels recurse until the lattice is small.
 const COARSE_BLOCK: usize = 8;
+
+/// Most blocks per side of a coarse level's beads: a block holds several sentences, so the
+/// rarer shapes of sentences (3-1, 1-4, ...) are next to absent between blocks, and each
+/// taller bead costs a walk over its blocks' features (the 20k pair: same alignment, the
+/// coarse levels twice as fast).
+const COARSE_SHAPE: usize = 2;
 
 /// Half-width of the first full-resolution band around the coarse path: a block's own
 /// sentences plus a margin for what blocks cannot resolve (a run of one-sided sentences

@@ -46,9 +46,14 @@ impl Default for Priors {
 impl Priors {
     /// Only the shapes of the classic Gale–Church search (1-1, 1-0, 0-1, 2-1, 1-2, 2-2).
     pub fn gale_church() -> Self {
+        Self::up_to(2)
+    }
+
+    /// The default shapes of at most `max` sentences per side, with their priors.
+    pub fn up_to(max: usize) -> Self {
         let mut p = Priors::default();
         let keep: Vec<usize> = (0..p.shapes.len())
-            .filter(|&k| p.shapes[k].di <= 2 && p.shapes[k].dj <= 2)
+            .filter(|&k| p.shapes[k].di <= max && p.shapes[k].dj <= max)
             .collect();
         p.shapes = keep.iter().map(|&k| p.shapes[k]).collect();
         p.log_prior = keep.iter().map(|&k| p.log_prior[k]).collect();
