@@ -323,40 +323,21 @@ where
         }
         let keep = forward.is_some() && band.cells() * ns * 4 <= KEPT_SCORES_BYTES;
         let mut kept = Vec::new();
-        for start in (0..=n).step_by(CHUNK_ROWS) {
-            let chunk = self.chunk(start..(start + CHUNK_ROWS).min(n + 1));
-            for (r, row) in chunk.rows.iter().enumerate() {
-                let i = chunk.first + r;
-                for (c, j) in (band.lo[i]..=band.hi[i]).enumerate() {
-                    let b = best.get(i, j);
-                    if b == f64::NEG_INFINITY {
-                        continue;
-                    }
-                    let f = forward.as_ref().map_or(0.0, |g| g.get(i, j));
-                    for (k, s) in self.shapes.iter().enumerate() {
-                        let v = row[c * ns + k];
-                        if v == f32::NEG_INFINITY {
-                            continue;
-                        }
-                        let (ti, tj) = (i + s.di, j + s.dj);
-                        let slot = best.slot(ti, tj);
-                        if b + v as f64 > *slot {
-                            *slot = b + v as f64;
-                            back.set(ti, tj, k as u8);
-                        }
-                        if let Some(g) = &mut forward {
-                            let x = log_add(g.get(ti, tj), f + v as f64 / t);
-                            g.set(ti, tj, x);
-                        }
-                    }
-                }
-                if i + depth <= n {
-                    best.init(i + depth);
-                }
-            }
+        let rows_from = |start: usize| start..(start + CHUNK_ROWS).min(n + 1);
+        let mut next = Some(self.chunk(rows_from(0)));
+        let mut start = 0;
+        while let Some(chunk) = next.take() {
+            start += CHUNK_ROWS;
+            // The next chunk is scored while this one is swept: the sweep is sequential and
+            // would leave the other cores idle.
+            let ((), following) = rayon::join(
+                || self.relax(&chunk, &mut best, &mut back, &mut forward, t),
+                || (start <= n).then(|| self.chunk(rows_from(start))),
+            );
             if keep {
                 kept.push(chunk);
             }
+            next = following;
         }
         let path = (best.get(n, m) > f64::NEG_INFINITY).then(|| self.trace(&back));
         Sweep {
@@ -365,6 +346,48 @@ where
                 sums: g.data,
                 scores: kept,
             }),
+        }
+    }
+
+    /// The sweep over one chunk's rows: each reachable cell pushes its best score (and its
+    /// forward sum, bead scores divided by `t`) to the cells its beads end on.
+    fn relax(
+        &self,
+        chunk: &Chunk,
+        best: &mut Ring,
+        back: &mut Grid<u8>,
+        forward: &mut Option<Grid<f64>>,
+        t: f64,
+    ) {
+        let (band, ns, n, depth) = (self.band, self.shapes.len(), self.n(), self.depth());
+        for (r, row) in chunk.rows.iter().enumerate() {
+            let i = chunk.first + r;
+            for (c, j) in (band.lo[i]..=band.hi[i]).enumerate() {
+                let b = best.get(i, j);
+                if b == f64::NEG_INFINITY {
+                    continue;
+                }
+                let f = forward.as_ref().map_or(0.0, |g| g.get(i, j));
+                for (k, s) in self.shapes.iter().enumerate() {
+                    let v = row[c * ns + k];
+                    if v == f32::NEG_INFINITY {
+                        continue;
+                    }
+                    let (ti, tj) = (i + s.di, j + s.dj);
+                    let slot = best.slot(ti, tj);
+                    if b + v as f64 > *slot {
+                        *slot = b + v as f64;
+                        back.set(ti, tj, k as u8);
+                    }
+                    if let Some(g) = forward.as_mut() {
+                        let x = log_add(g.get(ti, tj), f + v as f64 / t);
+                        g.set(ti, tj, x);
+                    }
+                }
+            }
+            if i + depth <= n {
+                best.init(i + depth);
+            }
         }
     }
 
