@@ -110,17 +110,28 @@ impl Weights {
 impl Anchors {
     /// Extracts features from both sides' matching keys and paragraph starts.
     pub fn from_keys(src: &[(&str, bool)], tgt: &[(&str, bool)]) -> Self {
-        Self::build(src.len(), tgt.len(), |source, k| {
-            let (key, para) = if source { src[k] } else { tgt[k] };
-            extract(key, para)
-        })
+        Self::build(
+            src.len(),
+            tgt.len(),
+            |source, k| {
+                if source {
+                    src[k]
+                } else {
+                    tgt[k]
+                }
+            },
+        )
     }
 
-    /// Interns the features `features(is_source, sentence)` of `n` source and `m` target
-    /// sentences (see [`intern`]).
-    pub fn build(n: usize, m: usize, features: impl Fn(bool, usize) -> Features + Sync) -> Self {
+    /// The model of `n` source and `m` target sentences, `sentence(is_source, k)` giving
+    /// each one's matching key and whether it opens a paragraph (see [`intern`]).
+    pub fn build<'k>(
+        n: usize,
+        m: usize,
+        sentence: impl Fn(bool, usize) -> (&'k str, bool) + Sync,
+    ) -> Self {
         let mut class = Vec::new();
-        let (src, tgt) = intern(n, m, features, &mut class);
+        let (src, tgt) = intern(n, m, sentence, &mut class);
         Self::from_bags(src, tgt, class)
     }
 
@@ -398,15 +409,15 @@ fn merge_into(bags: &[Bag], range: std::ops::Range<usize>, out: &mut Bag) {
     out.sort_unstable();
 }
 
-/// Interns the features `features(is_source, sentence)` of `n` source and `m` target
-/// sentences as sorted bags of ids, new features numbered from `class.len()` on (their
-/// classes pushed onto `class`). Features are extracted and hashed ([`feature_key`]) in
-/// parallel a batch at a time, and interned as they come: the strings of a whole long
-/// document never exist at once, and the one thread that numbers them compares no strings.
-fn intern(
+/// Interns the anchor features of `n` source and `m` target sentences (`sentence(is_source,
+/// k)`: key and paragraph start) as sorted bags of ids, new features numbered from
+/// `class.len()` on (their classes pushed onto `class`). Features are extracted and hashed
+/// ([`feature_key`]) in parallel a batch at a time, and interned as they come: the one thread
+/// that numbers them compares no strings, and no string is kept.
+fn intern<'k>(
     n: usize,
     m: usize,
-    features: impl Fn(bool, usize) -> Features + Sync,
+    sentence: impl Fn(bool, usize) -> (&'k str, bool) + Sync,
     class: &mut Vec<Class>,
 ) -> (Vec<Bag>, Vec<Bag>) {
     use rayon::prelude::*;
@@ -417,8 +428,12 @@ fn intern(
             let batch: Vec<Vec<(u64, Class)>> = (start..(start + BUILD_BATCH).min(count))
                 .into_par_iter()
                 .map(|k| {
-                    let feats = features(source, k);
-                    feats.iter().map(|f| (feature_key(f), f.0)).collect()
+                    let (key, para) = sentence(source, k);
+                    let mut feats = Vec::new();
+                    extract_into(key, para, &mut |c, text| {
+                        feats.push((feature_key(c, text), c));
+                    });
+                    feats
                 })
                 .collect();
             for feats in batch {
@@ -446,10 +461,11 @@ fn intern(
 /// A feature's identity when interned: a 64-bit hash of its class and text (SipHash with
 /// fixed keys, so runs agree). Two of a document's features collide with odds of about
 /// n²/2⁶⁴, and a collision would only merge two anchors.
-fn feature_key(f: &(Class, String)) -> u64 {
+fn feature_key(class: Class, text: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::hash::DefaultHasher::new();
-    f.hash(&mut h);
+    (class as u8).hash(&mut h);
+    text.hash(&mut h);
     h.finish()
 }
 
@@ -476,48 +492,62 @@ fn for_each_group(a: &[u32], b: &[u32], mut f: impl FnMut(u32, usize, usize)) {
 }
 
 /// The anchor features of one sentence, from its matching key.
-pub fn extract(key: &str, para_start: bool) -> Vec<(Class, String)> {
+pub fn extract(key: &str, para_start: bool) -> Features {
     let mut out = Vec::new();
+    extract_into(key, para_start, &mut |c, text| {
+        out.push((c, text.to_string()))
+    });
+    out
+}
+
+/// Calls `emit(class, text)` for each anchor feature of one sentence, in order: what
+/// [`extract`] collects, without a string per feature.
+pub fn extract_into(key: &str, para_start: bool, emit: &mut impl FnMut(Class, &str)) {
     if para_start {
-        out.push((Class::Paragraph, String::new()));
+        emit(Class::Paragraph, "");
     }
-    let chars: Vec<char> = key.chars().collect();
-    let mut k = 0;
-    while k < chars.len() {
-        let c = chars[k];
+    let (mut digits, mut latin) = (String::new(), String::new());
+    let mut rest = key;
+    while let Some(c) = rest.chars().next() {
         if c.is_ascii_digit() {
-            let mut digits = String::new();
-            while k < chars.len() {
-                let d = chars[k];
-                if d.is_ascii_digit() {
-                    digits.push(d);
-                } else if !(matches!(d, '.' | ',' | '\u{202f}' | '\u{a0}' | '\'' | '٫' | '٬')
-                    && chars.get(k + 1).is_some_and(|n| n.is_ascii_digit())
-                    && !digits.is_empty())
-                {
-                    break;
-                }
-                k += 1;
-            }
+            rest = number(rest, &mut digits);
             let trimmed = digits.trim_start_matches('0');
-            out.push((
+            emit(
                 Class::Number,
-                if trimmed.is_empty() { "0" } else { trimmed }.to_string(),
-            ));
+                if trimmed.is_empty() { "0" } else { trimmed },
+            );
         } else if c.is_alphanumeric() {
-            let start = k;
-            while k < chars.len() && (chars[k].is_alphanumeric() || is_combining_mark(chars[k])) {
-                k += 1;
-            }
-            word_features(&chars[start..k], &mut out);
+            let end = rest
+                .char_indices()
+                .find(|&(_, ch)| !(ch.is_alphanumeric() || is_combining_mark(ch)))
+                .map_or(rest.len(), |(b, _)| b);
+            word_features(&rest[..end], &mut latin, emit);
+            rest = &rest[end..];
         } else {
             if let Some(p) = anchor_punct(c) {
-                out.push((Class::Punct, p.to_string()));
+                emit(Class::Punct, p.encode_utf8(&mut [0; 4]));
             }
-            k += 1;
+            rest = &rest[c.len_utf8()..];
         }
     }
-    out
+}
+
+/// The digits of the number `text` starts with into `digits`, group and decimal separators
+/// between digits dropped (so that 1,250.50 and 1.250,50 agree); returns the text after it.
+fn number<'a>(text: &'a str, digits: &mut String) -> &'a str {
+    digits.clear();
+    let mut chars = text.char_indices().peekable();
+    while let Some((b, d)) = chars.next() {
+        if d.is_ascii_digit() {
+            digits.push(d);
+            continue;
+        }
+        let separator = matches!(d, '.' | ',' | '\u{202f}' | '\u{a0}' | '\'' | '٫' | '٬');
+        if !(separator && chars.peek().is_some_and(|&(_, n)| n.is_ascii_digit())) {
+            return &text[b..];
+        }
+    }
+    ""
 }
 
 fn anchor_punct(c: char) -> Option<char> {
@@ -530,33 +560,36 @@ fn anchor_punct(c: char) -> Option<char> {
 
 /// Word-level anchors: the word itself when it is short Latin (acronyms, codes), and its
 /// four-letter prefix, diacritics stripped and Cyrillic/Greek romanized, as a cognate.
-fn word_features(word: &[char], out: &mut Vec<(Class, String)>) {
-    if word.iter().any(|c| is_cjk(*c)) {
+/// `latin` is scratch space.
+fn word_features(word: &str, latin: &mut String, emit: &mut impl FnMut(Class, &str)) {
+    if word.chars().any(is_cjk) {
         return;
     }
-    let mut latin = String::with_capacity(word.len());
-    if word.iter().all(char::is_ascii_alphanumeric) {
+    let latin: &str = if word.bytes().all(|b| b.is_ascii_alphanumeric()) {
         // Most words of Latin-script text: nothing to decompose or romanize.
-        latin.extend(word);
+        word
     } else {
-        romanized(word, &mut latin);
+        romanized(word, latin);
         if latin.is_empty() {
             return;
         }
-    }
+        latin
+    };
     let n = latin.chars().count();
     if n >= 4 {
-        out.push((Class::Cognate, latin.chars().take(4).collect()));
+        let end = latin.char_indices().nth(4).map_or(latin.len(), |(b, _)| b);
+        emit(Class::Cognate, &latin[..end]);
     }
     if (2..=3).contains(&n) || latin.bytes().any(|b| b.is_ascii_digit()) {
-        out.push((Class::Word, latin));
+        emit(Class::Word, latin);
     }
 }
 
 /// `word` without diacritics, Cyrillic and Greek romanized, into `latin`; left empty when
 /// the word holds another script (no cheap anchor: the lexicon covers it).
-fn romanized(word: &[char], latin: &mut String) {
-    for ch in word.iter().collect::<String>().nfd() {
+fn romanized(word: &str, latin: &mut String) {
+    latin.clear();
+    for ch in word.nfd() {
         if is_combining_mark(ch) {
             continue;
         }

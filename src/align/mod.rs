@@ -164,7 +164,7 @@ impl<'a> Level<'a> {
         let anchors = cfg.anchors.then(|| {
             Anchors::build(src.len(), tgt.len(), |source, k| {
                 let d = if source { src } else { tgt };
-                anchors::extract(&d.sentences[k].key, d.starts_paragraph(k))
+                (d.sentences[k].key.as_str(), d.starts_paragraph(k))
             })
         });
         Level {
