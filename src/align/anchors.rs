@@ -59,17 +59,22 @@ pub struct Anchors {
     /// features that do match.
     miss_src: Vec<[f64; 4]>,
     miss_tgt: Vec<[f64; 4]>,
+    /// Where each feature occurs on the target side: the sentences of feature `f` (one entry
+    /// per occurrence, in order) are `post[post_start[f]..post_start[f + 1]]`.
+    post_start: Vec<u32>,
+    post: Vec<u32>,
 }
 
-/// A thread's table of the source features of the beads being scored (see
-/// [`Anchors::hits_row`]): counts by feature id, all zero between rows, and the gain of a
-/// match for 1..=4 target sentences.
+/// A thread's working memory for [`Anchors::hits_row`]: the source run's feature counts by
+/// feature id (all zero between rows), its distinct features, and the gains per bead.
 #[derive(Debug, Clone, Default)]
 pub struct Marks {
     count: Vec<u8>,
-    gain: Vec<[f32; 4]>,
-    touched: Vec<u32>,
+    features: Vec<u32>,
     hits: Vec<f32>,
+    /// Per feature, where its postings were last entered: rows come in order, so the next
+    /// look-up starts close by.
+    cursor: Vec<u32>,
 }
 
 /// `out` = the sorted multiset union of two sorted lists.
@@ -175,10 +180,34 @@ impl Anchors {
             w_bwd: Vec::new(),
             miss_src: Vec::new(),
             miss_tgt: Vec::new(),
+            post_start: Vec::new(),
+            post: Vec::new(),
         };
         a.prune();
         a.reweight();
+        a.index_target();
         a
+    }
+
+    /// Builds the postings of the target side (see [`Anchors::hits_row`]).
+    fn index_target(&mut self) {
+        let mut start = vec![0u32; self.class.len() + 1];
+        for &f in self.tgt.iter().flatten() {
+            start[f as usize + 1] += 1;
+        }
+        for f in 1..start.len() {
+            start[f] += start[f - 1];
+        }
+        let mut fill = start.clone();
+        let mut post = vec![0u32; start.last().map_or(0, |&n| n as usize)];
+        for (j, bag) in self.tgt.iter().enumerate() {
+            for &f in bag {
+                post[fill[f as usize] as usize] = j as u32;
+                fill[f as usize] += 1;
+            }
+        }
+        self.post_start = start;
+        self.post = post;
     }
 
     /// The model of the same pair with blocks of `k` sentences as units (a coarse level of
@@ -312,10 +341,10 @@ impl Anchors {
 
     /// The matched gains of the beads of the (non-empty) source run `src` against
     /// `1..=depth` target sentences from each column `j` of `cols`: `each(j, hits)` gets
-    /// `hits[d - 1]` for `d` target sentences (fewer at the end of the document).
-    /// The source run is marked once in a table indexed by feature, and the target sentences
-    /// from `j` are walked once for every depth: a matched feature is used up (a multiset
-    /// match counts `min(source count, target count)`), and its gain for each depth added.
+    /// `hits[d - 1]` for `d` target sentences (sentences past the end count as empty).
+    /// A matched feature counts `min(source count, target count)` times (multisets).
+    /// Only the target occurrences of the run's own features are visited (postings), not
+    /// every target sentence of every bead: most of a band's beads share nothing.
     pub fn hits_row(
         &self,
         marks: &mut Marks,
@@ -327,47 +356,69 @@ impl Anchors {
         let fj = src.len().clamp(1, 4) - 1;
         let Marks {
             count,
-            gain,
-            touched,
+            features,
             hits,
+            cursor,
         } = marks;
         if count.len() < self.class.len() {
             count.resize(self.class.len(), 0);
-            gain.resize(self.class.len(), [0.0; 4]);
+            cursor.resize(self.class.len(), 0);
         }
-        for bag in &self.src[src.clone()] {
-            for &f in bag {
-                count[f as usize] = count[f as usize].saturating_add(1);
-                gain[f as usize] = std::array::from_fn(|fi| self.gain(f, fi, fj));
+        features.clear();
+        for &f in self.src[src].iter().flatten() {
+            if count[f as usize] == 0 {
+                features.push(f);
             }
+            count[f as usize] = count[f as usize].saturating_add(1);
         }
-        for j in cols {
-            hits.clear();
-            let mut sum = [0.0f32; 4];
-            for bag in self.tgt.iter().skip(j).take(depth) {
-                for &f in bag {
-                    let c = &mut count[f as usize];
-                    if *c > 0 {
-                        *c -= 1;
-                        let g = &gain[f as usize];
-                        for (s, g) in sum.iter_mut().zip(g) {
-                            *s += g;
+        let (first, width) = (cols.start, cols.len());
+        hits.clear();
+        hits.resize(width * depth, 0.0);
+        for &f in features.iter() {
+            let have = std::mem::take(&mut count[f as usize]) as usize;
+            if width == 0 {
+                continue;
+            }
+            let gain: [f32; 4] = std::array::from_fn(|fi| self.gain(f, fi, fj));
+            let all = &self.post[self.post_start[f as usize] as usize..][..self.postings(f)];
+            let from = seek(all, first, &mut cursor[f as usize]);
+            let reach = first + width + depth - 1;
+            let upto = all[from..]
+                .iter()
+                .take_while(|&&p| (p as usize) < reach)
+                .count();
+            let post = &all[from..from + upto];
+            // Each column whose beads reach an occurrence, once: the first occurrence at or
+            // after it is `post[x]`, and the counts grow with the depth from there.
+            let mut next = first;
+            for (x, &p) in post.iter().enumerate() {
+                let p = p as usize;
+                let (lo, hi) = (
+                    (p + 1).saturating_sub(depth).max(next),
+                    p.min(first + width - 1),
+                );
+                for j in lo..=hi {
+                    let row = &mut hits[(j - first) * depth..][..depth];
+                    let (mut k, mut seen) = (x, 0);
+                    for (d, h) in row.iter_mut().enumerate() {
+                        while k < post.len() && (post[k] as usize) <= j + d {
+                            seen += 1;
+                            k += 1;
                         }
-                        touched.push(f);
+                        *h += seen.min(have) as f32 * gain[d.min(3)];
                     }
                 }
-                hits.push(sum[hits.len().min(3)]);
-            }
-            for f in touched.drain(..) {
-                count[f as usize] += 1;
-            }
-            each(j, hits);
-        }
-        for bag in &self.src[src] {
-            for &f in bag {
-                count[f as usize] = 0;
+                next = next.max(hi + 1);
             }
         }
+        for (c, j) in cols.enumerate() {
+            each(j, &hits[c * depth..][..depth]);
+        }
+    }
+
+    /// How many target occurrences feature `f` has.
+    fn postings(&self, f: u32) -> usize {
+        (self.post_start[f as usize + 1] - self.post_start[f as usize]) as usize
     }
 
     /// What a matched occurrence of feature `f` adds over the miss it was counted as.
@@ -376,6 +427,27 @@ impl Anchors {
         let (wf, wb) = (&self.w_fwd[f as usize], &self.w_bwd[f as usize]);
         wf.hit[fi] + wb.hit[fj] - wf.miss[fi] - wb.miss[fj]
     }
+}
+
+/// The index of the first of the sorted `post` at or after `target`, searched from `*cursor`
+/// (a previous answer) by galloping, and left there.
+fn seek(post: &[u32], target: usize, cursor: &mut u32) -> usize {
+    let below = |k: usize| (post[k] as usize) < target;
+    let c = (*cursor as usize).min(post.len());
+    let found = if c > 0 && !below(c - 1) {
+        post[..c].partition_point(|&p| (p as usize) < target)
+    } else {
+        // Every entry before `c` is below the target: gallop forward from `c`.
+        let (mut lo, mut step) = (c, 1);
+        while lo + step <= post.len() && below(lo + step - 1) {
+            lo += step;
+            step *= 2;
+        }
+        let hi = (lo + step).min(post.len());
+        lo + post[lo..hi].partition_point(|&p| (p as usize) < target)
+    };
+    *cursor = found as u32;
+    found
 }
 
 /// The share of sentences that hold each feature, smoothed so that it is never 0 or 1.
@@ -727,5 +799,59 @@ mod tests {
             },
             vec![(1, 2, 1), (2, 1, 0), (3, 0, 1)]
         );
+    }
+
+    /// Bags of pseudo-random features (some repeated within a sentence), 40 features in all.
+    fn random_bags(n: usize, seed: u64) -> Vec<Bag> {
+        let mut x = seed;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        (0..n)
+            .map(|_| {
+                let mut bag: Bag = (0..next() % 6).map(|_| (next() % 40) as u32).collect();
+                bag.sort_unstable();
+                bag
+            })
+            .collect()
+    }
+
+    #[test]
+    fn hits_from_postings_equal_the_multiset_matches_of_every_bead() {
+        let a = Anchors::from_bags(
+            random_bags(60, 7),
+            random_bags(70, 11),
+            vec![Class::Word; 40],
+        );
+        let count = |bags: &[Bag], f: u32| bags.iter().flatten().filter(|&&g| g == f).count();
+        let mut marks = Marks::default();
+        for (i, di) in [(0, 1), (5, 2), (17, 3), (30, 4), (56, 4)] {
+            let src = i..i + di;
+            let fj = di.min(4) - 1;
+            let mut got = Vec::new();
+            a.hits_row(&mut marks, src.clone(), 4, 3..66, |j, h| {
+                got.push((j, h.to_vec()))
+            });
+            assert_eq!(got.len(), 63);
+            for (j, hits) in got {
+                for d in 1..=4 {
+                    let tgt = &a.tgt[j..(j + d).min(a.tgt.len())];
+                    let want: f32 = (0..40)
+                        .map(|f| {
+                            let m = count(&a.src[src.clone()], f).min(count(tgt, f));
+                            m as f32 * a.gain(f, d.min(4) - 1, fj)
+                        })
+                        .sum();
+                    assert!(
+                        (hits[d - 1] - want).abs() < 1e-3,
+                        "run {src:?}, column {j}, depth {d}: {} vs {want}",
+                        hits[d - 1]
+                    );
+                }
+            }
+        }
     }
 }
