@@ -93,12 +93,11 @@ pub struct LengthModel {
     tgt_runs: Runs,
     /// `ln(TAIL_WIDTH²)`, `ln(1 - eps)`, `ln(eps)`: constants of [`LengthModel::mix`].
     ln_tail: [f64; 3],
-    /// `ln(2π·var)` and `1/var` for bead lengths `Ls + Lt` below `VAR_TABLE`, refreshed on
-    /// refit.
-    ln_var: Vec<f64>,
-    inv_var: Vec<f64>,
-    /// [`LengthModel::shape_of`] at `q = k / Q_STEPS`.
-    q_table: Vec<f64>,
+    /// `1/var` and `-ln(2π·var)/2` for bead lengths `Ls + Lt` below `VAR_TABLE`, side by
+    /// side (one look-up), refreshed on refit.
+    var_table: Vec<(f64, f64)>,
+    /// [`LengthModel::shape_of`] at `q = k / Q_STEPS`, and the step to the next entry.
+    q_table: Vec<(f64, f64)>,
 }
 
 /// Bead lengths (in characters, both sides) whose variance term is tabulated.
@@ -155,8 +154,7 @@ impl LengthModel {
             tgt_runs: Runs::new(tgt_len, &tgt),
             src,
             tgt,
-            ln_var: Vec::new(),
-            inv_var: Vec::new(),
+            var_table: Vec::new(),
             q_table: Vec::new(),
             ln_tail: [0.0; 3],
         };
@@ -170,14 +168,14 @@ impl LengthModel {
             (1.0 - self.eps).ln(),
             self.eps.ln(),
         ];
-        self.ln_var = (0..VAR_TABLE)
-            .map(|total| (2.0 * std::f64::consts::PI * self.variance_of(total)).ln())
-            .collect();
-        self.inv_var = (0..VAR_TABLE)
-            .map(|total| 1.0 / self.variance_of(total))
+        self.var_table = (0..VAR_TABLE)
+            .map(|total| self.variance_terms(total))
             .collect();
         self.q_table = (0..Q_TABLE)
-            .map(|k| self.shape_exact(k as f64 / Q_STEPS))
+            .map(|k| {
+                let at = |k: usize| self.shape_exact(k as f64 / Q_STEPS);
+                (at(k), at(k + 1) - at(k))
+            })
             .collect();
     }
 
@@ -246,15 +244,18 @@ impl LengthModel {
     /// a normal core mixed with a wider normal tail.
     #[inline]
     fn mix(&self, d: f64, total: usize) -> f64 {
-        let (inv_var, ln_var) = match (self.inv_var.get(total), self.ln_var.get(total)) {
-            (Some(&i), Some(&l)) => (i, l),
-            _ => {
-                let v = self.variance_of(total);
-                (1.0 / v, (2.0 * std::f64::consts::PI * v).ln())
-            }
+        let (inv_var, half_ln) = match self.var_table.get(total) {
+            Some(&terms) => terms,
+            None => self.variance_terms(total),
         };
         let r = d - self.mu;
-        -0.5 * ln_var + self.shape_of(r * r * inv_var)
+        half_ln + self.shape_of(r * r * inv_var)
+    }
+
+    /// `1/var` and `-ln(2π·var)/2` for a bead of `total` characters.
+    fn variance_terms(&self, total: usize) -> (f64, f64) {
+        let v = self.variance_of(total);
+        (1.0 / v, -0.5 * (2.0 * std::f64::consts::PI * v).ln())
     }
 
     /// The part of [`LengthModel::mix`] that depends on the squared standardized difference
@@ -266,8 +267,8 @@ impl LengthModel {
         let x = q * Q_STEPS;
         if x < (Q_TABLE - 1) as f64 {
             let k = x as usize;
-            let t = &self.q_table;
-            return t[k] + (t[k + 1] - t[k]) * (x - k as f64);
+            let (v, step) = self.q_table[k];
+            return v + step * (x - k as f64);
         }
         self.shape_exact(q)
     }
