@@ -119,3 +119,37 @@ fn a_long_pair_aligns_byte_for_byte_alike_with_one_or_two_threads() {
     assert!(!one.is_empty());
     assert!(one == two, "--jobs 1 and --jobs 2 wrote different files");
 }
+
+#[test]
+fn a_long_untranslated_passage_is_left_one_sided_and_the_text_after_it_realigns() {
+    let (one_src, one_tgt) = copy(40);
+    let (ns, nt) = (one_src.len(), one_tgt.len());
+    let copies = 60; // 2,400 source sentences: through the coarse levels
+    let mut src: Vec<String> = (0..copies).flat_map(|_| one_src.clone()).collect();
+    let mut tgt: Vec<String> = (0..copies).flat_map(|_| one_tgt.clone()).collect();
+    // 50 target-only lines in the middle: five times the first band's half-width.
+    let (at, extra) = (30 * nt, 50);
+    let ads = (0..extra).map(|k| format!("Publicité {k} : abonnez-vous dès aujourd'hui."));
+    tgt.splice(at..at, ads);
+    src.truncate(copies * ns);
+    let found = keys(&src, &tgt);
+    let inserted = at..at + extra;
+    for &(a, b, x, y) in &found {
+        if x < inserted.end && inserted.start < y {
+            assert_eq!(
+                a, b,
+                "an inserted line was aligned to source {a}..{b} ({x}..{y})"
+            );
+        }
+    }
+    // A copy well after the passage aligns like one well before it, shifted.
+    let copy_at = |c: usize, shift: usize| -> Vec<Key> {
+        let (so, to) = (c * ns, c * nt + shift);
+        found
+            .iter()
+            .filter(|k| k.0 >= so && k.1 <= so + ns && k.0 < k.1)
+            .map(|&(a, b, x, y)| (a - so, b - so, x - to, y - to))
+            .collect()
+    };
+    assert_eq!(copy_at(45, extra), copy_at(15, 0));
+}

@@ -575,10 +575,10 @@ const ROW_REACH: usize = 4;
 const COARSE_BLOCK: usize = 8;
 
 /// Most blocks per side of a coarse level's beads: a block holds several sentences, so the
-/// rarer shapes of sentences (3-1, 1-4, ...) are next to absent between blocks, and each
-/// taller bead costs a walk over its blocks' features (the 20k pair: same alignment, the
-/// coarse levels twice as fast).
-const COARSE_SHAPE: usize = 2;
+/// rarest shapes of sentences (1-4, 4-1) are next to absent between blocks, and each taller
+/// bead costs more matching. At most 2 was faster still but lost a 50-line untranslated
+/// passage in a long text (`tests/scale.rs`): the coarse path must bend sharply there.
+const COARSE_SHAPE: usize = 3;
 
 /// Half-width of the first full-resolution band around the coarse path: a block's own
 /// sentences plus a small margin. What blocks cannot resolve (a run of one-sided sentences
