@@ -9,6 +9,8 @@
 #   PEER=1 bash benches/scale.sh                # also PyPI galechurch on dev ×1, ×4, ×8
 #                                               # (PEER_COPIES; temporary venv)
 #   BIN=/path/to/bitalign bash benches/scale.sh  # a given binary (no build)
+#   RUNS=5 bash benches/scale.sh                # each size 5 times: median wall and CPU,
+#                                               # highest peak memory (default 1)
 #
 # Prints one markdown table on stdout; progress on stderr. Sizes are source sentences
 # (the dev source has 468; the target side is ~18% longer). Data goes to a temporary folder
@@ -50,13 +52,23 @@ for size in $SIZES; do
   python3 benches/scale/repeat.py "$DEV/dev.de" "$DEV/dev.fr" "$DEV/dev.defr" "$times" "$d"
   n=$(wc -l < "$d/src.txt"); m=$(wc -l < "$d/tgt.txt")
   log "aligning $n × $m sentences"
-  if ! /usr/bin/time -f "%e %U %S %M" -o "$d/time" "$BIN" align --presegmented "$d/src.txt" "$d/tgt.txt" \
-      --src-lang de --tgt-lang fr -f vecalign -o "$d/hyp" 2> "$d/err"; then
+  : > "$d/times"
+  for _ in $(seq "${RUNS:-1}"); do
+    if ! /usr/bin/time -f "%e %U %S %M" -o "$d/time" "$BIN" align --presegmented "$d/src.txt" \
+        "$d/tgt.txt" --src-lang de --tgt-lang fr -f vecalign -o "$d/hyp" 2> "$d/err"; then
+      break
+    fi
+    tail -n 1 "$d/time" >> "$d/times"
+  done
+  if [ "$(wc -l < "$d/times")" -lt "${RUNS:-1}" ]; then
     echo "| $n | $m | failed: $(tail -n 1 "$d/err") | | | | | |"
     continue
   fi
-  read -r wall user sys rss < <(tail -n 1 "$d/time")
-  cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.1f", u + s }')
+  # Median wall and CPU (user + sys) over the runs, highest peak memory.
+  median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+  wall=$(awk '{ print $1 }' "$d/times" | median)
+  cpu=$(awk '{ printf "%.1f\n", $2 + $3 }' "$d/times" | median)
+  rss=$(awk '{ print $4 }' "$d/times" | sort -n | tail -n 1)
   mib=$(awk -v k="$rss" 'BEGIN { printf "%.0f", k / 1024 }')
   f1=$("$BIN" eval --gold "$d/gold.txt" --hyp "$d/hyp" --json | python3 -c 'import json,sys; print("%.4f" % json.load(sys.stdin)["strict"]["f1"])')
   if [ -n "$prev_cpu" ]; then
