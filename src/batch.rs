@@ -598,10 +598,7 @@ pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
         }
     }
     fs::create_dir_all(&job.out_dir).map_err(|e| Error::from(e).with_path(&job.out_dir))?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(job.jobs.unwrap_or(0))
-        .build()
-        .map_err(|e| Error::msg(format!("cannot start worker threads: {e}")))?;
+    let pool = pipeline::worker_pool(job.jobs)?;
     for w in &found.warnings {
         progress.warn(w);
     }

@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::align::{self, AlignConfig, AlignedPair};
@@ -97,7 +98,6 @@ pub fn side_from_text(
     } else {
         let builtin = Segmenter::new(&lang);
         let srx = opts.srx.as_deref().map(|rules| rules.segmenter(&lang));
-        use rayon::prelude::*;
         input::paragraphs(text)
             .par_iter()
             .map(|p| match &srx {
@@ -119,9 +119,17 @@ pub fn side_from_text(
     Ok((doc, report))
 }
 
+/// The threads a run works on: `jobs` of them, or one per core. Outputs do not depend on
+/// the number (every parallel step keeps its order).
+pub fn worker_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| Error::msg(format!("cannot start worker threads: {e}")))
+}
+
 /// Builds a document, cutting over-long sentences into bounded pieces.
 pub fn document(lang: &str, paragraphs: &[Vec<String>], max_chars: usize) -> Document {
-    use rayon::prelude::*;
     let pieces: Vec<(usize, &str)> = paragraphs
         .iter()
         .enumerate()
@@ -134,12 +142,9 @@ pub fn document(lang: &str, paragraphs: &[Vec<String>], max_chars: usize) -> Doc
         .collect();
     // Normalizing every sentence twice (output text, matching key) is the costly part of
     // loading a long document: in parallel, order kept.
-    let sentences: Vec<Sentence> = pieces
+    let sentences = pieces
         .into_par_iter()
         .map(|(p, s)| Sentence::new(s, p))
-        .collect();
-    let sentences = sentences
-        .into_iter()
         .filter(|s| !s.text.is_empty())
         .collect();
     Document {

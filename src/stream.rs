@@ -84,10 +84,7 @@ pub fn run<R: BufRead, W: Write>(
     job: &StreamJob,
     progress: &dyn Progress,
 ) -> Result<StreamSummary> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(job.jobs.unwrap_or(0))
-        .build()
-        .map_err(|e| Error::msg(format!("cannot start worker threads: {e}")))?;
+    let pool = pipeline::worker_pool(job.jobs)?;
     let mut out = io::BufWriter::new(output);
     let mut summary = StreamSummary::default();
     // Both sides and JSON escaping fit in a line twice the size limit plus some slack.

@@ -1,6 +1,8 @@
 //! Accuracy floors: the real aligner on real gold data. Floors sit just under what was
 //! measured, so any regression fails here (figures and commands are in README.md).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use bitalign::align::AlignConfig;
@@ -11,12 +13,8 @@ use bitalign::export::Format;
 use bitalign::pipeline::{self, Options};
 use bitalign::progress::Silent;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn dev_dir() -> Option<PathBuf> {
-    let d = root().join("../shared/bench/textberg-dev");
+    let d = common::shared().join("bench/textberg-dev");
     if d.join("dev.defr").exists() {
         Some(d)
     } else {
@@ -130,7 +128,7 @@ fn learned_lexicon_adds_to_anchors_on_text_berg_dev() {
 
 /// Every pair of the bundled corpus, aligned over its reference segmentation.
 fn corpus_scores() -> Scores {
-    let gold_root = root().join("corpora/gold");
+    let gold_root = common::root().join("corpora/gold");
     let mut docs = Vec::new();
     let mut langs: Vec<_> = std::fs::read_dir(&gold_root)
         .expect("corpora/gold")
@@ -146,8 +144,11 @@ fn corpus_scores() -> Scores {
         files.sort_by_key(|e| e.file_name());
         for f in files {
             let name = f.file_name();
-            let src = root().join("corpora/reference/en").join(&name);
-            let tgt = root().join("corpora/reference").join(&tgt_lang).join(&name);
+            let src = common::root().join("corpora/reference/en").join(&name);
+            let tgt = common::root()
+                .join("corpora/reference")
+                .join(&tgt_lang)
+                .join(&name);
             let hyp = align_presegmented(&src, &tgt, "en", &tgt_lang, AlignConfig::default());
             let gold = eval::read_alignments_file(f.path()).expect("gold parses");
             let s = eval::score(&gold, &hyp);
@@ -361,16 +362,10 @@ fn a_20k_sentence_pair_through_the_coarse_search_keeps_the_single_documents_accu
     // Dev repeated 43 times (20,124 × 23,822 sentences), its gold shifted with it.
     let copies = 43;
     let dir = tempfile::tempdir().expect("temp dir");
-    let write = |name: &str, v: &[String]| {
-        let path = dir.path().join(name);
-        let text: String = (0..copies)
-            .flat_map(|_| v.iter())
-            .map(|l| format!("{l}\n"))
-            .collect();
-        std::fs::write(&path, text).expect("write input");
-        path
-    };
-    let (src, tgt) = (write("src.txt", &de), write("tgt.txt", &fr));
+    let (src, tgt) = (
+        common::write_repeated(dir.path(), "src.txt", &de, copies),
+        common::write_repeated(dir.path(), "tgt.txt", &fr, copies),
+    );
     let long_gold: Vec<Link> = (0..copies)
         .flat_map(|c| {
             let (so, to) = (c * de.len(), c * fr.len());

@@ -93,16 +93,10 @@ fn a_periodic_document_far_too_long_for_a_full_search_does_not_slip_by_a_period(
 fn a_long_pair_aligns_byte_for_byte_alike_with_one_or_two_threads() {
     let (one_src, one_tgt) = copy(40);
     let dir = tempfile::tempdir().expect("temp dir");
-    let write = |name: &str, lines: &[String]| {
-        let path = dir.path().join(name);
-        let text: String = (0..60)
-            .flat_map(|_| lines.iter())
-            .map(|l| format!("{l}\n"))
-            .collect();
-        std::fs::write(&path, text).expect("write input");
-        path
-    };
-    let (src, tgt) = (write("src.txt", &one_src), write("tgt.txt", &one_tgt));
+    let (src, tgt) = (
+        common::write_repeated(dir.path(), "src.txt", &one_src, 60),
+        common::write_repeated(dir.path(), "tgt.txt", &one_tgt, 60),
+    );
     let run = |jobs: &str| {
         let out = dir.path().join(format!("out{jobs}.tsv"));
         let status = common::align_en_fr_lines()

@@ -35,23 +35,28 @@ impl Band {
     pub fn between(&self, from: (usize, usize), to: (usize, usize)) -> Band {
         let rows = from.0..=to.0;
         let clip = |v: usize| v.clamp(from.1, to.1) - from.1;
-        let mut lo: Vec<usize> = self.lo[rows.clone()].iter().map(|&v| clip(v)).collect();
-        let mut hi: Vec<usize> = self.hi[rows].iter().map(|&v| clip(v)).collect();
-        lo[0] = 0;
-        if let Some(h) = hi.last_mut() {
+        let mut band = Band {
+            lo: self.lo[rows.clone()].iter().map(|&v| clip(v)).collect(),
+            hi: self.hi[rows].iter().map(|&v| clip(v)).collect(),
+        };
+        band.lo[0] = 0;
+        if let Some(h) = band.hi.last_mut() {
             *h = to.1 - from.1;
         }
-        // Monotone edges keep every in-band cell reachable.
+        band.tighten();
+        band
+    }
+
+    /// Narrows rows so that both edges never move left from one row to the next (and each
+    /// row keeps at least one cell): monotone edges keep every in-band cell reachable.
+    pub fn tighten(&mut self) {
+        let (lo, hi) = (&mut self.lo, &mut self.hi);
         for i in 1..lo.len() {
-            lo[i] = lo[i].max(lo[i - 1]);
+            lo[i] = lo[i].max(lo[i - 1]).min(hi[i]);
         }
         for i in (0..hi.len().saturating_sub(1)).rev() {
-            hi[i] = hi[i].min(hi[i + 1]);
+            hi[i] = hi[i].min(hi[i + 1]).max(lo[i]);
         }
-        for (l, h) in lo.iter_mut().zip(&hi) {
-            *l = (*l).min(*h);
-        }
-        Band { lo, hi }
     }
 }
 
@@ -254,6 +259,11 @@ where
         self.shapes.iter().map(|s| s.di).max().unwrap_or(0) + 1
     }
 
+    /// The rows of the chunk that starts at row `start`.
+    fn chunk_rows(&self, start: usize) -> std::ops::Range<usize> {
+        start..(start + CHUNK_ROWS).min(self.n() + 1)
+    }
+
     fn chunk(&self, rows: std::ops::Range<usize>) -> Chunk {
         use rayon::prelude::*;
         let first = rows.start;
@@ -323,8 +333,7 @@ where
         }
         let keep = forward.is_some() && band.cells() * ns * 4 <= KEPT_SCORES_BYTES;
         let mut kept = Vec::new();
-        let rows_from = |start: usize| start..(start + CHUNK_ROWS).min(n + 1);
-        let mut next = Some(self.chunk(rows_from(0)));
+        let mut next = Some(self.chunk(self.chunk_rows(0)));
         let mut start = 0;
         while let Some(chunk) = next.take() {
             start += CHUNK_ROWS;
@@ -332,7 +341,7 @@ where
             // would leave the other cores idle.
             let ((), following) = rayon::join(
                 || self.relax(&chunk, &mut best, &mut back, &mut forward, t),
-                || (start <= n).then(|| self.chunk(rows_from(start))),
+                || (start <= n).then(|| self.chunk(self.chunk_rows(start))),
             );
             if keep {
                 kept.push(chunk);
@@ -430,7 +439,7 @@ where
             // Kept chunks are in sweep order: the last one is this one.
             let chunk = match scores.pop() {
                 Some(c) if c.first == start => c,
-                _ => self.chunk(start..(start + CHUNK_ROWS).min(n + 1)),
+                _ => self.chunk(self.chunk_rows(start)),
             };
             for i in (chunk.first..chunk.first + chunk.rows.len()).rev() {
                 let row = &chunk.rows[i - chunk.first];
@@ -502,6 +511,14 @@ mod tests {
         }
     }
 
+    /// The best path of a lattice and its beads' posteriors (temperature 1).
+    fn path_and_posteriors<F: BeadScores>(lattice: &Lattice<F>) -> (Vec<Step>, Vec<f64>) {
+        let sweep = lattice.sweep(Some(1.0));
+        let path = sweep.path.expect("path");
+        let post = lattice.posteriors(&path, sweep.forward.expect("forward"), 1.0);
+        (path, post)
+    }
+
     /// Scores 1-1 beads 0 and every other shape `other`.
     fn diagonal(sh: &[Shape], other: f64) -> impl Fn(usize, usize, usize) -> f64 + Sync + '_ {
         move |_, _, k| {
@@ -536,9 +553,7 @@ mod tests {
             shapes: &sh,
             score: diagonal(&sh, -8.0),
         };
-        let sweep = lattice.sweep(Some(1.0));
-        let path = sweep.path.expect("path");
-        let post = lattice.posteriors(&path, sweep.forward.expect("forward"), 1.0);
+        let (_, post) = path_and_posteriors(&lattice);
         assert!(post.iter().all(|p| *p > 0.99 && *p <= 1.0), "{post:?}");
     }
 
@@ -552,9 +567,7 @@ mod tests {
             shapes: &sh,
             score: |_, _, _| 0.0,
         };
-        let sweep = lattice.sweep(Some(1.0));
-        let path = sweep.path.expect("path");
-        let post = lattice.posteriors(&path, sweep.forward.expect("forward"), 1.0);
+        let (_, post) = path_and_posteriors(&lattice);
         assert!(post.iter().all(|p| (p - 0.5).abs() < 1e-6), "{post:?}");
     }
 
@@ -575,10 +588,8 @@ mod tests {
                 }
             },
         };
-        let sweep = lattice.sweep(Some(1.0));
-        let path = sweep.path.expect("path");
+        let (path, post) = path_and_posteriors(&lattice);
         assert_eq!(path.len(), n);
-        let post = lattice.posteriors(&path, sweep.forward.expect("forward"), 1.0);
         assert!(post.iter().all(|p| *p > 0.9), "{:?}", &post[..5]);
         // The lattice is symmetric end to end, and so must the posteriors be.
         for k in 0..n {

@@ -234,29 +234,25 @@ impl<'a> Scorer<'a> {
         }
     }
 
-    /// The bead's score, its anchor term given by `anchor(model, source, target)`.
+    /// The log score of the bead of shape `k` from `(i, j)`, whose matched anchor features
+    /// gain `hit` ([`Anchors::hits_row`]; unused for one-sided beads and without anchors).
     #[inline]
-    fn score_with(
-        &self,
-        i: usize,
-        j: usize,
-        k: usize,
-        anchor: impl FnOnce(&Anchors, Range<usize>, Range<usize>) -> f64,
-    ) -> f64 {
+    fn score(&self, i: usize, j: usize, k: usize, hit: f32) -> f64 {
         let (s, lp) = (self.priors.shapes[k], self.priors.log_prior[k]);
         let drift = self.drift(i, j, s);
         if s.di == 0 || s.dj == 0 {
             return lp * self.units(i, j, s) as f64 - drift;
         }
-        let ls = self.src_pre[i + s.di] - self.src_pre[i];
-        let lt = self.tgt_pre[j + s.dj] - self.tgt_pre[j];
         let mut v = lp - drift;
         v += match &self.gale_church {
-            Some(gc) => gc.log_p(ls, lt),
+            Some(gc) => gc.log_p(
+                self.src_pre[i + s.di] - self.src_pre[i],
+                self.tgt_pre[j + s.dj] - self.tgt_pre[j],
+            ),
             None => self.length.llr_at(i, s.di, j, s.dj),
         };
         if let Some(a) = &self.anchors {
-            v += anchor(a, i..i + s.di, j..j + s.dj);
+            v += a.llr_with_hit(i..i + s.di, j..j + s.dj, hit);
             // A paragraph break inside one side of a bead but not the other: translators
             // keep paragraphs, so such a bead is unlikely.
             let inside = |pre: &[usize], a: usize, d: usize| pre[a + d] - pre[a + 1];
@@ -410,7 +406,7 @@ impl dp::BeadScores for &Scorer<'_> {
         for (k, s) in shapes.iter().enumerate() {
             if anchors.is_none() || s.di == 0 || s.dj == 0 {
                 for j in spans[k].clone() {
-                    put(j, k, self.score_with(i, j, k, |_, _, _| 0.0));
+                    put(j, k, self.score(i, j, k, 0.0));
                 }
             }
         }
@@ -426,12 +422,7 @@ impl dp::BeadScores for &Scorer<'_> {
             let to = ks.map(|k| spans[k].end).max().unwrap_or(0);
             a.hits_row(marks, i..i + di, depth, from..to, |j, hits| {
                 for k in (0..ns).filter(group).filter(|&k| spans[k].contains(&j)) {
-                    let hit = hits[shapes[k].dj - 1];
-                    put(
-                        j,
-                        k,
-                        self.score_with(i, j, k, |a, src, tgt| a.llr_with_hit(src, tgt, hit)),
-                    );
+                    put(j, k, self.score(i, j, k, hits[shapes[k].dj - 1]));
                 }
             });
         }
@@ -810,14 +801,9 @@ fn band_around(points: &[(usize, usize)], n: usize, m: usize, w: usize) -> Band 
             hi[i] = m;
         }
     }
-    // Monotone edges keep every in-band cell reachable.
-    for i in 1..=n {
-        lo[i] = lo[i].max(lo[i - 1]).min(hi[i]);
-    }
-    for i in (0..n).rev() {
-        hi[i] = hi[i].min(hi[i + 1]).max(lo[i]);
-    }
-    Band { lo, hi }
+    let mut band = Band { lo, hi };
+    band.tighten();
+    band
 }
 
 fn widen(band: &Band, n: usize, m: usize, w: usize) -> Band {

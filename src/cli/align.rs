@@ -35,10 +35,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.map_or(0, usize::from))
-        .build()
-        .map_err(|e| bitalign::Error::msg(format!("cannot start worker threads: {e}")))?;
+    let pool = pipeline::worker_pool(args.jobs.map(usize::from))?;
     let (pair, report) =
         pool.install(|| pipeline::align_files(&id, &args.src, &args.tgt, &opts))?;
     tell(&args.src, &report.src);

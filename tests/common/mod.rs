@@ -32,6 +32,18 @@ pub fn align_en_fr_lines() -> Command {
     cmd
 }
 
+/// Writes `lines` repeated `copies` times, one per line, to `dir/name` (a long input made of
+/// a short one).
+pub fn write_repeated(dir: &Path, name: &str, lines: &[String], copies: usize) -> PathBuf {
+    let path = dir.join(name);
+    let text: String = (0..copies)
+        .flat_map(|_| lines.iter())
+        .map(|l| format!("{l}\n"))
+        .collect();
+    fs::write(&path, text).expect("write input");
+    path
+}
+
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
