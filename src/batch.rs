@@ -26,7 +26,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::align::AlignedPair;
+use crate::bitext::AlignedPair;
 use crate::corpus::{self, CorpusLexicon, Lexicons};
 use crate::error::{Error, ErrorKind, Result};
 use crate::export::{self, moses::MosesSink, ExportOptions, Format, Sink};

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use crate::align::{AlignedPair, Bead};
+use crate::bitext::{AlignedPair, Bead};
 
 /// Which beads to keep.
 #[derive(Debug, Clone, Default)]

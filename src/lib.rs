@@ -9,6 +9,7 @@
 
 pub mod align;
 pub mod batch;
+pub mod bitext;
 pub mod corpus;
 pub mod document;
 pub mod error;

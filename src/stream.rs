@@ -25,8 +25,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::align::AlignedPair;
 use crate::batch::isolate;
+use crate::bitext::AlignedPair;
 use crate::document::{Document, Sentence};
 use crate::error::{Error, ErrorKind, Result};
 use crate::export::{clean_score, jsonl::side, keep};

@@ -6,7 +6,7 @@
 use std::io::{self, Write};
 
 use super::{bead_texts, check_pair, keep, pick_tag, ExportOptions, Format, Sink};
-use crate::align::AlignedPair;
+use crate::bitext::AlignedPair;
 use crate::error::{Error, Result};
 
 /// Streams CSV rows `src,tgt`; one-sided beads (when written) have an empty cell.

@@ -21,7 +21,7 @@ use super::{
     bead_texts, check_pair, keep, known_score, pick_tag, unbuffer, xml_escape, xml_safe,
     ExportOptions, Format, Sink, REVIEW_BELOW,
 };
-use crate::align::{AlignedPair, Bead};
+use crate::bitext::{AlignedPair, Bead};
 use crate::error::Result;
 
 /// Beyond this many beads the plot merges neighbours into one segment (colored by the worst

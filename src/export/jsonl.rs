@@ -11,7 +11,7 @@ use std::io::{BufWriter, Write};
 use serde::Serialize;
 
 use super::{bead_texts, check_pair, keep, known_score, ExportOptions, Format, Sink};
-use crate::align::AlignedPair;
+use crate::bitext::AlignedPair;
 use crate::error::{Error, Result};
 
 #[derive(Serialize)]

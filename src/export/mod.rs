@@ -15,7 +15,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use crate::align::{AlignedPair, Bead};
+use crate::bitext::{AlignedPair, Bead};
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::{self, AtomicFile};
 

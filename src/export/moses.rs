@@ -6,7 +6,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use super::{bead_texts, check_pair, keep, one_line, suffixed, ExportOptions, Format, Sink};
-use crate::align::AlignedPair;
+use crate::bitext::AlignedPair;
 use crate::error::{Error, Result};
 
 /// Streams line pairs into two writers. One-sided beads (when written) give an empty line

@@ -20,7 +20,7 @@ use std::path::Path;
 
 use super::tmx::{self, UniqueIds};
 use super::{check_pair, clean_score, pick_tag, ExportOptions, Format};
-use crate::align::AlignedPair;
+use crate::bitext::AlignedPair;
 use crate::error::{Error, Result};
 use crate::output::AtomicFile;
 
@@ -230,8 +230,8 @@ pub fn write_file(
 }
 
 /// A bead spanning `pivot` on the source side, to reuse the pair's text joining.
-fn span(pivot: &Range<usize>) -> crate::align::Bead {
-    crate::align::Bead {
+fn span(pivot: &Range<usize>) -> crate::bitext::Bead {
+    crate::bitext::Bead {
         src: pivot.clone(),
         tgt: 0..0,
         score: 0.0,
@@ -239,8 +239,8 @@ fn span(pivot: &Range<usize>) -> crate::align::Bead {
 }
 
 /// A bead spanning `tgt` on the target side.
-fn tgt_span(tgt: &Range<usize>) -> crate::align::Bead {
-    crate::align::Bead {
+fn tgt_span(tgt: &Range<usize>) -> crate::bitext::Bead {
+    crate::bitext::Bead {
         src: 0..0,
         tgt: tgt.clone(),
         score: 0.0,
@@ -250,7 +250,7 @@ fn tgt_span(tgt: &Range<usize>) -> crate::align::Bead {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::align::Bead;
+    use crate::bitext::Bead;
     use crate::document::Document;
 
     fn doc(lang: &str, n: usize) -> Document {

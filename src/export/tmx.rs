@@ -23,7 +23,7 @@ use super::{
     bead_texts, check_pair, keep, known_score, pick_tag, xml_escape, xml_safe, ExportOptions,
     Format, Sink,
 };
-use crate::align::AlignedPair;
+use crate::bitext::AlignedPair;
 use crate::error::{Error, Result};
 
 /// Streams TMX: the header goes out on creation, `</body></tmx>` on finish.

@@ -5,7 +5,7 @@
 use std::io::{BufWriter, Write};
 
 use super::{bead_texts, check_pair, keep, one_line, ExportOptions, Format, Sink};
-use crate::align::AlignedPair;
+use crate::bitext::AlignedPair;
 use crate::error::Result;
 
 /// Streams TSV lines; one-sided beads (when written) have an empty column.

@@ -11,7 +11,7 @@ use std::ops::Range;
 
 use super::jsonl::side;
 use super::{check_pair, keep, ExportOptions, Format, Sink};
-use crate::align::AlignedPair;
+use crate::bitext::AlignedPair;
 use crate::error::Result;
 
 /// Streams alignment links.

@@ -16,7 +16,7 @@ use super::{
     bead_texts, check_pair, keep, known_score, pick_tag, unbuffer, xml_escape, xml_safe,
     ExportOptions, Format, Sink, REVIEW_BELOW,
 };
-use crate::align::AlignedPair;
+use crate::bitext::AlignedPair;
 use crate::error::{Error, Result};
 
 /// Which XLIFF to write.

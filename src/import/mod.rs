@@ -12,7 +12,7 @@ use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
 
-use crate::align::{AlignedPair, Bead};
+use crate::bitext::{AlignedPair, Bead};
 use crate::document::{Document, Sentence};
 use crate::error::{Error, ErrorKind, Result};
 use crate::export::bcp47;
