@@ -109,8 +109,9 @@ struct Level<'a> {
     src: Side,
     tgt: Side,
     anchors: Option<Anchors>,
-    /// The length ratio expected for the language pair ([`length::prior_log_ratio`]).
-    ratio: Option<f64>,
+    /// The length ratio expected for the language pair and its weight
+    /// ([`length::prior_log_ratio`]).
+    ratio: Option<(f64, f64)>,
 }
 
 impl<'a> Level<'a> {
@@ -211,8 +212,8 @@ impl<'a> Scorer<'a> {
         }
         // A line likely without counterpart inside a two-sided bead must be matched by one
         // of its kind on the other side (a credit translated as a credit), else it was
-        // swallowed.
-        let mut v = lp - drift - ORPHAN_MISMATCH * (ws - wt).abs();
+        // swallowed; matched, the two lines are a weak anchor (a byline for a byline).
+        let mut v = lp - drift - ORPHAN_MISMATCH * (ws - wt).abs() + ORPHAN_MATCH * ws.min(wt);
         v += match &self.gale_church {
             Some(gc) => gc.log_p(
                 self.src_pre[i + s.di] - self.src_pre[i],
@@ -443,7 +444,10 @@ const DRIFT_COST: f64 = 1.0;
 
 /// How much of a line's one-sided evidence a two-sided bead pays when the other side has
 /// no such line.
-const ORPHAN_MISMATCH: f64 = 1.0;
+const ORPHAN_MISMATCH: f64 = 0.5;
+
+/// How much of the one-sided evidence that both sides of a bead share is counted for it.
+const ORPHAN_MATCH: f64 = 0.5;
 
 /// Log cost of each paragraph break inside one side of a bead that the other side lacks.
 const PARAGRAPH_BREAK_COST: f64 = 5.0;

@@ -52,9 +52,11 @@ pub fn line_evidence(text: &str, key: &str, script: Option<Script>) -> f32 {
     if is_credit(text, key, words) {
         e += LABEL;
     }
-    match (script, dominant_script(std::iter::once(text))) {
-        (Some(doc), Some(line)) if doc != line && letters(text) >= 3 => e += FOREIGN_SCRIPT,
-        (_, None) => e += NO_LETTERS,
+    let total = letters(text);
+    match script {
+        _ if total == 0 => e += NO_LETTERS,
+        // Mixed lines (a product name inside Chinese text) are the document's own.
+        Some(doc) if total >= 3 && 5 * letters_in(text, doc) < total => e += FOREIGN_SCRIPT,
         _ => {}
     }
     if !ends_like_a_sentence(text) {
@@ -169,6 +171,14 @@ fn letters(text: &str) -> usize {
     text.chars().filter(|c| c.is_alphabetic()).count()
 }
 
+/// Letters of `text` in `script` (kana counted as Han, as in [`dominant_script`]).
+fn letters_in(text: &str, script: Script) -> usize {
+    text.chars()
+        .filter_map(script_of)
+        .filter(|&s| s == script || (s == Script::Kana && script == Script::Han))
+        .count()
+}
+
 /// The script most letters of `texts` are written in (Japanese kana count as Han: a Japanese
 /// line is a mix of both). `None` without letters.
 pub fn dominant_script<'a>(texts: impl Iterator<Item = &'a str>) -> Option<Script> {
@@ -279,6 +289,14 @@ mod tests {
     fn a_line_in_another_script_than_its_document_is_suspect() {
         let e = ev("We respect your privacy.", Some(Script::Arabic));
         assert!((FOREIGN_SCRIPT..LABEL).contains(&e));
+    }
+
+    #[test]
+    fn a_mixed_line_belongs_to_its_document() {
+        assert_eq!(
+            ev("ShelfRunner 3每台售价16.8万元人民币起。", Some(Script::Han)),
+            0.0
+        );
     }
 
     #[test]
