@@ -23,6 +23,7 @@ pub mod normalize;
 pub mod output;
 pub mod pipeline;
 pub mod progress;
+pub mod review;
 pub mod segment;
 pub mod stream;
 
