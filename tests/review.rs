@@ -243,9 +243,23 @@ fn drive(command: &str, page: &Path, out: &Path) -> Option<Value> {
 
 /// The seed pair's review page with a fixed TMX date, in `dir`.
 fn seed_page(dir: &Path) -> PathBuf {
-    let page = dir.join("review.html");
-    common::align_seed(&page, &["--creation-date", DATE], &[]);
-    page
+    seed_tmx(dir, "review.html", None).0
+}
+
+/// The seed pair aligned into `dir/name` (the extension sets the format) with the fixed date and, when given, the edits
+/// replayed; the run's output.
+fn seed_tmx(dir: &Path, name: &str, edits: Option<&Path>) -> (PathBuf, std::process::Output) {
+    let out = dir.join(name);
+    let mut args = vec!["--creation-date".to_string(), DATE.to_string()];
+    if let Some(e) = edits {
+        args.extend([
+            "--apply-edits".to_string(),
+            e.to_string_lossy().into_owned(),
+        ]);
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = common::align_seed(&out, &args, &[]);
+    (out, o)
 }
 
 /// Units of a TMX file, after checking it against the TMX 1.4 DTD when xmllint is there.
@@ -294,8 +308,7 @@ fn editor_merge_split_undo_then_export_gives_a_valid_tmx() {
     );
 
     // The page's TMX: every two-sided bead but the two merged, which are one reviewed unit.
-    let plain = dir.path().join("plain.tmx");
-    common::align_seed(&plain, &["--creation-date", DATE], &[]);
+    let (plain, _) = seed_tmx(dir.path(), "plain.tmx", None);
     let before = valid_tmx(&plain).tus.len();
     let edited = valid_tmx(&dir.path().join("edited.tmx"));
     assert_eq!(edited.tus.len(), before - 1);
@@ -320,17 +333,7 @@ fn reviewer_round_trip_apply_edits_gives_the_pages_tmx() {
     };
     assert_eq!((&r["rejected"], &r["merged"]), (&true.into(), &true.into()));
     let edits = dir.path().join(r["edits"].as_str().unwrap());
-    let cli = dir.path().join("cli.tmx");
-    let o = common::align_seed(
-        &cli,
-        &[
-            "--creation-date",
-            DATE,
-            "--apply-edits",
-            &edits.to_string_lossy(),
-        ],
-        &[],
-    );
+    let (cli, o) = seed_tmx(dir.path(), "cli.tmx", Some(&edits));
     assert!(
         o.stderr.is_empty(),
         "{}",
@@ -342,8 +345,7 @@ fn reviewer_round_trip_apply_edits_gives_the_pages_tmx() {
         from_cli, from_page,
         "align --apply-edits and the page disagree"
     );
-    let plain = dir.path().join("plain.tmx");
-    common::align_seed(&plain, &["--creation-date", DATE], &[]);
+    let (plain, _) = seed_tmx(dir.path(), "plain.tmx", None);
     // One bead rejected, two merged into one.
     assert_eq!(valid_tmx(&cli).tus.len(), valid_tmx(&plain).tus.len() - 2);
 }
@@ -474,19 +476,8 @@ fn apply_edits_replays_a_patch_and_skips_changed_text() {
         patch(vec![edit(beads[j], "rejected"), edit(merged, "edited")]).to_string(),
     )
     .unwrap();
-    let out = dir.path().join("good.tmx");
-    common::align_seed(
-        &out,
-        &[
-            "--creation-date",
-            DATE,
-            "--apply-edits",
-            &good.to_string_lossy(),
-        ],
-        &[],
-    );
-    let plain = dir.path().join("plain.tmx");
-    common::align_seed(&plain, &["--creation-date", DATE], &[]);
+    let (out, _) = seed_tmx(dir.path(), "good.tmx", Some(&good));
+    let (plain, _) = seed_tmx(dir.path(), "plain.tmx", None);
     let tmx = valid_tmx(&out);
     assert_eq!(tmx.tus.len(), valid_tmx(&plain).tus.len() - 2);
     let reviewed: Vec<_> = tmx
@@ -500,17 +491,7 @@ fn apply_edits_replays_a_patch_and_skips_changed_text() {
     stale["tgt_digest"] = "00000000".into();
     let bad = dir.path().join("bad.json");
     std::fs::write(&bad, patch(vec![stale]).to_string()).unwrap();
-    let out = dir.path().join("bad.tmx");
-    let o = common::align_seed(
-        &out,
-        &[
-            "--creation-date",
-            DATE,
-            "--apply-edits",
-            &bad.to_string_lossy(),
-        ],
-        &[],
-    );
+    let (out, o) = seed_tmx(dir.path(), "bad.tmx", Some(&bad));
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
         stderr.contains("skipped: the text of its sentences changed"),

@@ -230,23 +230,20 @@
     return true;
   }
 
-  function undo() {
-    var r = undoStack.pop();
-    if (!r) return fail("nothing to undo");
-    replace(r.P, r.at, r.inserted.length, r.removed);
-    redoStack.push(r);
-    select(r.P, r.sel);
+  /** Undo (back) or redo: takes the last record of one stack, replays it, files it on the
+   * other. */
+  function travel(back) {
+    var r = (back ? undoStack : redoStack).pop();
+    if (!r) return fail(back ? "nothing to undo" : "nothing to redo");
+    if (back) replace(r.P, r.at, r.inserted.length, r.removed);
+    else replace(r.P, r.at, r.removed.length, r.inserted);
+    (back ? redoStack : undoStack).push(r);
+    select(r.P, back ? r.sel : r.at);
     return true;
   }
 
-  function redo() {
-    var r = redoStack.pop();
-    if (!r) return fail("nothing to redo");
-    replace(r.P, r.at, r.removed.length, r.inserted);
-    undoStack.push(r);
-    select(r.P, r.at);
-    return true;
-  }
+  function undo() { return travel(true); }
+  function redo() { return travel(false); }
 
   function at(i) {
     var P = current();
@@ -525,7 +522,12 @@
     pairs.forEach(function (P) { P.sec.hidden = true; });
     byId("index").hidden = false;
     byId("to-index").hidden = true;
-    document.title = "bitalign review: " + pairs.length + " pairs";
+    var langs = [];
+    pairs.forEach(function (P) {
+      var l = P.sec.getAttribute("data-langs");
+      if (langs.indexOf(l) < 0) langs.push(l);
+    });
+    document.title = "bitalign review: " + pairs.length + " pairs, " + langs.join(", ");
     cur = { P: null, i: -1 };
     statusEl.textContent = pairs.length + " pairs";
   }
