@@ -5,14 +5,16 @@
 # page is timed by tests/review/drive.py (Playwright, the system chromium) from navigation
 # until the index of pairs has been drawn, then until one pair's table is shown. The
 # single-pair page of the first pair, timed the same way in the same run, is the baseline.
+# Last, one long pair (the dev article 20 times) is timed the same way.
 #
 #   bash benches/review_open.sh            # needs ../shared, chromium, Python with playwright
-#   PAIRS=100 LINES=120 bash benches/review_open.sh
+#   PAIRS=100 LINES=120 RUNS=1 bash benches/review_open.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PAIRS=${PAIRS:-400}
 LINES=${LINES:-180}
 PY=${BITALIGN_PYTHON:-python3}
+RUNS=${RUNS:-3}   # opens of each page (the machine is noisy: compare the medians)
 DEV=../shared/bench/textberg-dev
 [ -f "$DEV/dev.de" ] || { echo "skipped: $DEV not found"; exit 0; }
 work=$(mktemp -d)
@@ -44,6 +46,16 @@ echo "batch: $PAIRS pairs aligned and written in $(echo "$end - $start" | bc) s"
 
 single=$(find "$work/out" -name 'doc0000.html' | head -1)
 echo "baseline, one pair's page ($(du -h "$single" | cut -f1)):"
-"$PY" tests/review/drive.py open "$single"
+for _ in $(seq "$RUNS"); do "$PY" tests/review/drive.py open "$single"; done
 echo "merged page of $PAIRS pairs ($(du -h "$work/review.html" | cut -f1)):"
-"$PY" tests/review/drive.py open "$work/review.html"
+for _ in $(seq "$RUNS"); do "$PY" tests/review/drive.py open "$work/review.html"; done
+
+# One long pair: the dev article 20 times (8,900 beads): rows beyond the first screen are
+# added after the first frame.
+for lang in de fr; do
+  for _ in $(seq 20); do cat "$DEV/dev.$lang"; done > "$work/long.$lang"
+done
+target/release/bitalign align "$work/long.de" "$work/long.fr" --presegmented --src-lang de \
+  --tgt-lang fr -o "$work/long.html" 2>/dev/null
+echo "one pair of 9,360 / 11,080 lines ($(du -h "$work/long.html" | cut -f1)):"
+for _ in $(seq "$RUNS"); do "$PY" tests/review/drive.py open "$work/long.html"; done

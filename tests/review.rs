@@ -499,3 +499,49 @@ fn apply_edits_replays_a_patch_and_skips_changed_text() {
     );
     assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&plain).unwrap());
 }
+
+/// A pair of more beads than the first screen of rows (the page draws the first rows at once,
+/// the rest in later tasks): a jump far down and an edit there right after opening work, and
+/// every row ends up in the table once, in order.
+#[test]
+fn long_pair_renders_progressively_and_edits_far_down() {
+    let dir = tempfile::tempdir().unwrap();
+    let dev = common::shared().join("bench/textberg-dev");
+    if !dev.join("dev.de").is_file() {
+        println!("skipped: {} not found", dev.display());
+        return;
+    }
+    let read = |lang: &str| -> Vec<String> {
+        std::fs::read_to_string(dev.join(format!("dev.{lang}")))
+            .unwrap()
+            .lines()
+            .map(String::from)
+            .collect()
+    };
+    let de = common::write_repeated(dir.path(), "long.de", &read("de"), 2);
+    let fr = common::write_repeated(dir.path(), "long.fr", &read("fr"), 2);
+    let page = dir.path().join("long.html");
+    let o = common::bin()
+        .arg("align")
+        .args([&de, &fr])
+        .args([
+            "--presegmented",
+            "--src-lang",
+            "de",
+            "--tgt-lang",
+            "fr",
+            "-o",
+        ])
+        .arg(&page)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let Some(r) = drive("long", &page, dir.path()) else {
+        return;
+    };
+    let n = r["beads"].as_u64().unwrap();
+    assert!(n > 600, "{n} beads");
+    assert_eq!(r["current"], r["far"], "the jump reached a row far down");
+    assert_eq!(r["merged"], true);
+    assert_eq!((&r["rows"], &r["last"]), (&(n - 1).into(), &(n - 2).into()));
+}

@@ -4,6 +4,7 @@ its own browser download does not work here) for tests/review.rs and benches/rev
     drive.py edit PAGE OUT        merge -> split -> undo -> export, keys, download control, RTL
     drive.py roundtrip PAGE OUT   reject a bead, merge two, save the edits and the TMX
     drive.py inject PAGE OUT      edit and export a page of hostile text; did anything run?
+    drive.py long PAGE            a pair of many beads: jump and edit before all rows are in
     drive.py open PAGE            time to open a page (the batch index) until it is usable
 
 Each command prints one JSON object on stdout; files go to OUT. Exit 3 when Playwright or
@@ -147,6 +148,21 @@ def roundtrip(s, out):
     return {"rejected": rejected, "merged": merged, "edits": name, "beads": len(beads)}
 
 
+def long_pair(s, _out):
+    """A pair longer than the first screen of rows: rows follow after the first frame, and a
+    jump or an edit far down works before they have all come."""
+    s.open()
+    n = len(s.js("bitalign.beads()"))
+    far = n - 5
+    s.js(f"bitalign.select({far})")
+    current = s.js("document.querySelector('tr.current').getAttribute('data-bead')")
+    merged = s.js(f"bitalign.merge({far})")
+    rows = s.js("document.querySelectorAll('tr[data-bead]').length")
+    last = s.js("document.querySelector('tbody.rows').lastElementChild.getAttribute('data-bead')")
+    return {"beads": n, "current": int(current), "far": far,
+            "merged": merged, "rows": rows, "last": int(last)}
+
+
 # Everything that would show an attack ran: the payloads set window.__pwned.
 PWNED = "typeof window.__pwned"
 
@@ -214,7 +230,7 @@ def open_time(s, _out):
     }
 
 
-COMMANDS = {"edit": edit, "roundtrip": roundtrip, "inject": inject, "open": open_time}
+COMMANDS = {"long": long_pair, "edit": edit, "roundtrip": roundtrip, "inject": inject, "open": open_time}
 
 
 def main():

@@ -109,17 +109,46 @@
     return tr;
   }
 
+  /** Rows put in the page when a pair opens; more follow as the reader scrolls near the
+   * end of the table (or jumps or edits further down), so a pair of 20k beads opens as fast
+   * as a short one: a table lays out all its rows again whenever rows are added. */
+  var FIRST_ROWS = 300, ROW_CHUNK = 300;
+  var more = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
+    entries.forEach(function (e) {
+      var P = pairs[+e.target.getAttribute("data-k")];
+      if (!e.isIntersecting || !P.rows || P.shown >= P.rows.length) return;
+      append(P, ROW_CHUNK);
+      more.unobserve(e.target); // observed again: fires again while still in view
+      more.observe(e.target);
+    });
+  }, { rootMargin: "1500px" }) : null;
+
   function render(P) {
     load(P);
     if (P.rows) return;
-    var frag = document.createDocumentFragment();
-    P.rows = P.beads.map(function (b, i) {
-      var r = row(P, b, i);
-      frag.appendChild(r);
-      return r;
-    });
-    P.tbody.appendChild(frag);
+    P.rows = P.beads.map(function (b, i) { return row(P, b, i); });
+    P.shown = 0;
+    append(P, more ? FIRST_ROWS : P.rows.length);
     filterRows(P);
+    if (more && P.shown < P.rows.length) {
+      var sentinel = el("div", "more");
+      sentinel.setAttribute("data-k", P.k);
+      P.tbody.parentNode.parentNode.insertBefore(sentinel, P.tbody.parentNode.nextSibling);
+      more.observe(sentinel);
+    }
+  }
+
+  /** Puts the next n rows of P in the page. */
+  function append(P, n) {
+    var frag = document.createDocumentFragment(), end = Math.min(P.rows.length, P.shown + n);
+    for (var k = P.shown; k < end; k++) frag.appendChild(P.rows[k]);
+    P.tbody.appendChild(frag);
+    P.shown = end;
+  }
+
+  /** Row i of P (and those before it) in the page, for a jump or an edit there. */
+  function ensure(P, i) {
+    if (P.rows && P.shown <= i) append(P, i + 1 - P.shown + ROW_CHUNK);
   }
 
   function renumber(P, from) {
@@ -131,6 +160,7 @@
 
   /** Puts `fresh` in place of beads at..at+count (and their rows); returns the removed. */
   function replace(P, at, count, fresh) {
+    ensure(P, at + count);
     var removed = P.beads.splice.apply(P.beads, [at, count].concat(fresh));
     if (P.rows) {
       var before = P.rows[at + count] || null;
@@ -141,6 +171,7 @@
         return r;
       });
       P.rows.splice.apply(P.rows, [at, count].concat(rows));
+      P.shown += fresh.length - count;
       if (fresh.length !== count) renumber(P, at + fresh.length);
       filterRows(P);
     }
@@ -165,6 +196,7 @@
     if (cur.P && cur.P.rows && cur.P.rows[cur.i]) cur.P.rows[cur.i].classList.remove("current");
     cur.P = P;
     cur.i = Math.max(-1, Math.min(i, P.beads.length - 1));
+    ensure(P, cur.i);
     var r = P.rows && P.rows[cur.i];
     if (r) {
       r.hidden = false;
