@@ -135,6 +135,15 @@ fn merged_batch_page_has_a_section_and_plot_per_pair() {
     let sections = html.matches("<section class=\"pair\"").count();
     assert!(sections >= 2, "{sections} sections");
     assert_eq!(html.matches("<svg").count(), sections);
+    // Each pair's own page names both files and languages.
+    let one = std::fs::read_to_string(dir.path().join("out/ar/ar-mei-defense.html")).unwrap();
+    assert!(
+        one.contains(
+            "<title>bitalign review: ar-mei-defense.txt (en) ↔ ar-mei-defense.txt (ar)</title>"
+        ),
+        "{}",
+        &one[..one.find("</title>").unwrap_or(0)]
+    );
 }
 
 /// `chromium` on PATH, if any.
@@ -346,6 +355,15 @@ fn reviewer_round_trip_apply_edits_gives_the_pages_tmx() {
         "align --apply-edits and the page disagree"
     );
     let (plain, _) = seed_tmx(dir.path(), "plain.tmx", None);
+    // TSV and CSV from the page are what the CLI writes with the same edits, too.
+    for ext in ["tsv", "csv"] {
+        let (cli, _) = seed_tmx(dir.path(), &format!("cli.{ext}"), Some(&edits));
+        assert_eq!(
+            std::fs::read_to_string(&cli).unwrap(),
+            std::fs::read_to_string(dir.path().join(format!("page.{ext}"))).unwrap(),
+            "{ext} from the page and from align --apply-edits"
+        );
+    }
     // One bead rejected, two merged into one.
     assert_eq!(valid_tmx(&cli).tus.len(), valid_tmx(&plain).tus.len() - 2);
 }

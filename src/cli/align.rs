@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use bitalign::export::ExportOptions;
 use bitalign::pipeline::{self, SideReport};
 use bitalign::Result;
 
@@ -47,15 +48,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
     for w in &report.warnings {
         eprintln!("bitalign: {id}: warning: {w}");
     }
-    let name = |p: &std::path::Path| {
-        p.file_name().map_or_else(
-            || p.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        )
-    };
     let review = Review {
         edits: args.apply_edits.as_deref(),
-        documents: Some((name(&args.src), name(&args.tgt))),
+        documents: ExportOptions::default()
+            .with_documents(&args.src, &args.tgt)
+            .documents,
     };
     write_pairs(
         std::slice::from_ref(&pair),

@@ -178,6 +178,20 @@ impl ExportOptions {
             .unwrap_or_else(|| format.keeps_one_sided_by_default())
     }
 
+    /// These options with the file names the review page shows in its title and heading.
+    pub fn with_documents(&self, src: &Path, tgt: &Path) -> ExportOptions {
+        let name = |p: &Path| {
+            p.file_name().map_or_else(
+                || p.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            )
+        };
+        ExportOptions {
+            documents: Some((name(src), name(tgt))),
+            ..self.clone()
+        }
+    }
+
     /// The source tag to write for `pair`: the override, else the pair's language, else
     /// `fallback` (the sink's), as BCP 47.
     pub(crate) fn src_tag_for(&self, pair: &AlignedPair, fallback: &str) -> String {

@@ -143,8 +143,9 @@ def roundtrip(s, out):
     i = adjacent_one_one(beads, j + 1)
     merged = s.js(f"bitalign.merge({i})")
     name, _ = s.download("export-edits", out)
-    with open(os.path.join(out, "page.tmx"), "w", encoding="utf-8") as f:
-        f.write(s.js("bitalign.exportTmx()"))
+    for ext, call in [("tmx", "exportTmx"), ("tsv", "exportTsv"), ("csv", "exportCsv")]:
+        with open(os.path.join(out, "page." + ext), "w", encoding="utf-8", newline="") as f:
+            f.write(s.js(f"bitalign.{call}()"))
     return {"rejected": rejected, "merged": merged, "edits": name, "beads": len(beads)}
 
 
