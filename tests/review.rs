@@ -135,6 +135,10 @@ fn merged_batch_page_has_a_section_and_plot_per_pair() {
     let sections = html.matches("<section class=\"pair\"").count();
     assert!(sections >= 2, "{sections} sections");
     assert_eq!(html.matches("<svg").count(), sections);
+    // In the browser it opens on an index of the pairs and opens one on demand.
+    if let Some(r) = drive("open", &page, dir.path()) {
+        assert_eq!(r["index_rows"], sections as u64, "one index row per pair");
+    }
     // Each pair's own page names both files and languages.
     let one = std::fs::read_to_string(dir.path().join("out/ar/ar-mei-defense.html")).unwrap();
     assert!(

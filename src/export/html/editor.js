@@ -546,8 +546,14 @@
     P.sec.hidden = false;
     render(P);
     if (cur.P !== P) select(P, -1, false);
-    if (pairs.length > 1) document.title = "bitalign review: " + P.sec.getAttribute("data-title") + " (" + P.sec.getAttribute("data-langs") + ")";
+    if (pairs.length > 1) heading(P.sec.getAttribute("data-title") + " (" + P.sec.getAttribute("data-langs") + ")");
     return true;
+  }
+
+  /** What the page shows: in its title and in the bar. */
+  function heading(text) {
+    document.title = "bitalign review: " + text;
+    byId("doc-title").textContent = text;
   }
 
   function showIndex() {
@@ -559,7 +565,7 @@
       var l = P.sec.getAttribute("data-langs");
       if (langs.indexOf(l) < 0) langs.push(l);
     });
-    document.title = "bitalign review: " + pairs.length + " pairs, " + langs.join(", ");
+    heading(pairs.length + " pairs, " + langs.join(", "));
     cur = { P: null, i: -1 };
     statusEl.textContent = pairs.length + " pairs";
   }
