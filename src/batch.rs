@@ -875,7 +875,8 @@ fn process(
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| Error::from(e).with_path(parent))?;
         }
-        export::write_file(job.format, &path, std::iter::once(&kept), &job.export)
+        let opts = job.export.with_documents(&spec.src, &spec.tgt);
+        export::write_file(job.format, &path, std::iter::once(&kept), &opts)
             .map_err(|e| e.with_pair(&spec.id))?;
     }
     let mut record = record(spec, &report, one_sided, &kept, job, &path);

@@ -52,15 +52,24 @@ impl AlignedPair {
     }
 }
 
-fn join(doc: &Document, range: &Range<usize>) -> String {
+/// What goes between two sentences of a bead in `doc`: a space, or nothing for scripts
+/// written without spaces between sentences.
+pub fn sentence_separator(doc: &Document) -> &'static str {
     let no_space = matches!(
         doc.lang.split('-').next(),
         Some("zh" | "ja" | "th" | "lo" | "km" | "my")
     );
-    let sep = if no_space { "" } else { " " };
+    if no_space {
+        ""
+    } else {
+        " "
+    }
+}
+
+fn join(doc: &Document, range: &Range<usize>) -> String {
     doc.sentences[range.clone()]
         .iter()
         .map(|s| s.text.as_str())
         .collect::<Vec<_>>()
-        .join(sep)
+        .join(sentence_separator(doc))
 }

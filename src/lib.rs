@@ -2,7 +2,8 @@
 //!
 //! The modules read as the pipeline: [`input`] (bytes to text and paragraphs) →
 //! [`normalize`] (output text and matching key) → [`segment`] (sentences) → [`align`]
-//! (signals + dynamic programming) → [`filter`] → [`export`]; [`pipeline`] runs them for one
+//! (signals + dynamic programming) → [`filter`] → [`review`] (a reviewer's edits) →
+//! [`export`]; [`pipeline`] runs them for one
 //! pair, [`batch`] and [`stream`] for a corpus; [`import`] reads existing TMs back for
 //! `convert`. The library never prints: errors are typed ([`error`]) and progress goes
 //! through [`progress::Progress`].
@@ -23,6 +24,7 @@ pub mod normalize;
 pub mod output;
 pub mod pipeline;
 pub mod progress;
+pub mod review;
 pub mod segment;
 pub mod stream;
 

@@ -3,10 +3,11 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use bitalign::export::ExportOptions;
 use bitalign::pipeline::{self, SideReport};
 use bitalign::Result;
 
-use super::common::{write_pairs, InputArgs, OutputArgs};
+use super::common::{write_pairs, InputArgs, OutputArgs, Review};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -24,6 +25,10 @@ pub struct Args {
     /// Threads scoring the pair (default: one per core); the output is the same for any N.
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
+    /// Replay the edits saved by the review page (its "Edits" download) on this alignment;
+    /// edits whose sentences changed are skipped with a warning.
+    #[arg(long, value_name = "FILE")]
+    pub apply_edits: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
@@ -43,10 +48,17 @@ pub fn run(args: Args) -> Result<ExitCode> {
     for w in &report.warnings {
         eprintln!("bitalign: {id}: warning: {w}");
     }
+    let review = Review {
+        edits: args.apply_edits.as_deref(),
+        documents: ExportOptions::default()
+            .with_documents(&args.src, &args.tgt)
+            .documents,
+    };
     write_pairs(
         std::slice::from_ref(&pair),
         &args.output,
         args.out.as_deref(),
+        &review,
     )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -10,6 +10,7 @@ use bitalign::export::{self, ExportOptions, Format};
 use bitalign::filter::Filter;
 use bitalign::input::DecodeOptions;
 use bitalign::pipeline::Options;
+use bitalign::review::{Edits, Reviewed};
 use bitalign::segment::srx::Srx;
 use bitalign::Result;
 
@@ -193,8 +194,23 @@ impl OutputArgs {
     }
 }
 
-/// Writes pairs (filtered) to a file atomically, or to stdout when `path` is `None`.
-pub fn write_pairs(pairs: &[AlignedPair], out: &OutputArgs, path: Option<&Path>) -> Result<()> {
+/// What `align` and `convert` add to writing pairs: a reviewer's edits to replay and the
+/// file names the review page shows.
+#[derive(Debug, Default)]
+pub struct Review<'a> {
+    /// `--apply-edits`: the patch saved by the review page.
+    pub edits: Option<&'a Path>,
+    pub documents: Option<(String, String)>,
+}
+
+/// Writes pairs (filtered, then with the edits of `review` replayed) to a file atomically,
+/// or to stdout when `path` is `None`.
+pub fn write_pairs(
+    pairs: &[AlignedPair],
+    out: &OutputArgs,
+    path: Option<&Path>,
+    review: &Review,
+) -> Result<()> {
     let format = out.format(path)?;
     let filter = out.filter();
     let mut seen = HashSet::new();
@@ -202,11 +218,22 @@ pub fn write_pairs(pairs: &[AlignedPair], out: &OutputArgs, path: Option<&Path>)
         .iter()
         .map(|p| filter.filtered(p, &mut seen))
         .collect();
-    let opts = out.export_options()?;
+    let reviewed = match review.edits {
+        None => kept.into_iter().map(Reviewed::machine).collect(),
+        Some(file) => {
+            let (reviewed, warnings) = Edits::read(file)?.apply_all(kept);
+            for w in warnings {
+                eprintln!("bitalign: {}: warning: {w}", file.display());
+            }
+            reviewed
+        }
+    };
+    let mut opts = out.export_options()?;
+    opts.documents = review.documents.clone();
     match path {
-        Some(p) => export::write_file(format, p, kept.iter(), &opts),
+        Some(p) => export::write_reviewed_file(format, p, &reviewed, &opts),
         None => {
-            let first = kept.first().cloned().unwrap_or_default();
+            let first = reviewed.first().map(|r| r.pair.clone()).unwrap_or_default();
             let (src, tgt) = (first.src.lang.clone(), first.tgt.lang.clone());
             let mut sink = export::sink(
                 format,
@@ -215,8 +242,8 @@ pub fn write_pairs(pairs: &[AlignedPair], out: &OutputArgs, path: Option<&Path>)
                 &src,
                 &tgt,
             )?;
-            for p in &kept {
-                sink.write_pair(p)?;
+            for r in &reviewed {
+                sink.write_reviewed(r)?;
             }
             sink.finish()?;
             std::io::stdout().flush()?;

@@ -9,7 +9,7 @@ use bitalign::document::Document;
 use bitalign::import::{self, InputFormat, Langs};
 use bitalign::{Error, Result};
 
-use super::common::{write_pairs, OutputArgs};
+use super::common::{write_pairs, OutputArgs, Review};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -31,6 +31,10 @@ pub struct Args {
     /// format when -f is absent.
     #[arg(short = 'o', long)]
     pub out: Option<PathBuf>,
+    /// Replay the edits saved by the review page on the TM's units (sentence `k` of a side
+    /// is the text of unit `k`); edits whose text changed are skipped with a warning.
+    #[arg(long, value_name = "FILE")]
+    pub apply_edits: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
@@ -74,6 +78,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
         dedup: false,
         ..args.output
     };
-    write_pairs(&pairs, &output, args.out.as_deref())?;
+    let review = Review {
+        edits: args.apply_edits.as_deref(),
+        documents: None,
+    };
+    write_pairs(&pairs, &output, args.out.as_deref(), &review)?;
     Ok(ExitCode::SUCCESS)
 }

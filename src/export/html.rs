@@ -1,28 +1,41 @@
-//! A review page: one self-contained HTML file (inline CSS, JS and SVG, no fonts or other
-//! network resources, so it opens offline and can be mailed) showing both texts side by
-//! side, so a person can check an alignment before it goes into a TM.
+//! The review page: one self-contained HTML file (inline CSS, JS and SVG, no fonts or other
+//! network resources, so it opens offline and can be mailed) where a reviewer checks an
+//! alignment and corrects it into a TM they trust.
 //!
 //! Each pair is a `<section>` with a summary (beads per shape, mean score, beads per
-//! confidence band), an SVG plot of the alignment path and a table with one row per bead.
-//! Rows carry `data-bead` (the bead's 0-based index in its pair, as in TMX `tuid`s),
-//! `data-score` and `data-s` (first source sentence); the band colors the row. One-sided
-//! beads are kept by default and their missing side is a marked empty cell. A toolbar jumps
-//! to the next/previous bead under a threshold (keys `n`/`p`) and can hide the others.
+//! confidence band), an SVG plot of the alignment path, an empty bead table and its data: a
+//! `<script type="application/json">` block with the sentences, the beads (sentence ranges,
+//! score as the TMX writes it, review status) and what the page's exports need to write
+//! exactly what `bitalign` writes (tuid base, language tags). The editor (`html/editor.js`,
+//! the contract `window.bitalign`) renders the table from the data, edits the beads (merge,
+//! split, move, reject, confirm, undo/redo) and exports TMX, TSV, CSV and the edits patch
+//! that `--apply-edits` replays ([`crate::review`]). A page of many pairs (a batch's
+//! `--merge`) opens on an index of the pairs and renders a pair's table only when opened.
+//!
+//! Untrusted text never reaches the page as markup: attributes and element text are escaped
+//! with [`xml_escape`] after [`xml_safe`]; the data blocks are JSON with `<`, `>`, `&`,
+//! U+2028 and U+2029 written as `\u` escapes (no `</script>`, no `<!--`); the script puts
+//! text in the page only through `textContent` and `setAttribute`.
 //!
 //! The page streams: the head goes out on creation, a section per pair, the script on
-//! finish. Text is escaped with [`xml_escape`] after [`xml_safe`].
+//! finish.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{BufWriter, Write};
 
+use serde_json::{json, Value};
+
 use super::jsonl::side;
+use super::tmx::{clean_note, creation_date, UniqueIds};
 use super::{
-    bead_texts, check_pair, keep, known_score, pick_tag, unbuffer, xml_escape, xml_safe,
-    ExportOptions, Format, Sink, REVIEW_BELOW,
+    check_pair, keep, known_score, pick_tag, unbuffer, xml_escape, xml_safe, ExportOptions, Format,
+    Sink, REVIEW_BELOW,
 };
-use crate::bitext::{AlignedPair, Bead};
+use crate::bitext::{sentence_separator, AlignedPair, Bead};
+use crate::document::Document;
 use crate::error::Result;
+use crate::review::{Reviewed, Status};
 
 /// Beyond this many beads the plot merges neighbours into one segment (colored by the worst
 /// of them), so a 20k-bead pair stays a light, fast SVG.
@@ -36,6 +49,9 @@ const BANDS: [(f64, &str, &str); 4] = [
     (f64::NEG_INFINITY, "vl", "< 0.50"),
 ];
 
+/// Legend of the classes beyond the score bands.
+const OTHER_CLASSES: [(&str, &str); 2] = [("os", "one-sided"), ("na", "no score")];
+
 /// The CSS class of a score's band; `na` for an unknown score.
 fn band(score: Option<f64>) -> &'static str {
     match score {
@@ -47,9 +63,38 @@ fn band(score: Option<f64>) -> &'static str {
     }
 }
 
+/// The class of a bead: a one-sided bead is `os` whatever its score, so a sentence without
+/// counterpart never looks like a confident pair.
+fn bead_band(bead: &Bead) -> &'static str {
+    if bead.is_one_sided() {
+        "os"
+    } else {
+        band(known_score(bead.score))
+    }
+}
+
 /// Escaped for HTML text and double-quoted attribute values alike.
 fn esc(text: &str) -> String {
     xml_escape(&xml_safe(text), true).into_owned()
+}
+
+/// JSON for a `<script type="application/json">` block: `<`, `>` and `&` as `\u` escapes
+/// (no `</script>`, `<!--` or entity can appear), U+2028/2029 too (line terminators to
+/// older JS parsers). Valid JSON still: these characters occur only inside strings.
+fn script_json(value: &Value) -> String {
+    let text = value.to_string();
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Whether a language is written right to left (by its primary subtag).
@@ -75,32 +120,58 @@ pub struct HtmlSink<W: Write> {
     src_over: Option<String>,
     tgt_over: Option<String>,
     one_sided: bool,
+    documents: Option<(String, String)>,
     sections: usize,
+    ids: UniqueIds,
+    /// The page-wide data block (export settings), written before the script.
+    data: Value,
 }
 
 impl<W: Write> HtmlSink<W> {
-    /// Writes the head, the styles and the toolbar.
+    /// Writes the head, the styles, the toolbar and the key help. Fails on a malformed
+    /// TMX creation date, as the TMX writer does (the page's TMX export uses it).
     pub fn new(out: W, opts: &ExportOptions, src_lang: &str, tgt_lang: &str) -> Result<Self> {
         let mut out = BufWriter::new(out);
+        let header_src = pick_tag(opts.src_tag.as_deref(), src_lang, "und");
+        let header_tgt = pick_tag(opts.tgt_tag.as_deref(), tgt_lang, "und");
+        let title = match &opts.documents {
+            Some((s, t)) => format!("{s} ({header_src}) ↔ {t} ({header_tgt})"),
+            None => format!("{header_src} → {header_tgt}"),
+        };
+        let name = opts
+            .documents
+            .as_ref()
+            .and_then(|(s, _)| std::path::Path::new(s).file_stem())
+            .map_or("bitalign-review".to_string(), |s| {
+                s.to_string_lossy().into_owned()
+            });
+        let data = json!({
+            "version": opts.tool_version,
+            "srclang": header_src,
+            "tgtlang": header_tgt,
+            "date": opts.creation_date.as_ref().map(|_| creation_date(opts)).transpose()?,
+            "note": clean_note(opts),
+            "bom": opts.bom,
+            "oneSided": {
+                "tmx": opts.one_sided_for(Format::Tmx),
+                "csv": opts.one_sided_for(Format::Csv),
+                "tsv": opts.one_sided_for(Format::Tsv),
+            },
+            "threshold": REVIEW_BELOW,
+            "name": name,
+        });
         write!(
             out,
             "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
              <meta name=\"generator\" content=\"bitalign {version}\">\n\
-             <title>bitalign review</title>\n<style>{CSS}</style>\n</head>\n<body>\n\
-             <header class=\"bar\">\n<div class=\"brand\">bitalign <span>review</span></div>\n\
-             <div class=\"tools\">\n\
-             <button type=\"button\" id=\"prev\" title=\"Previous bead below the threshold\">\
-             ◂ Prev <kbd>p</kbd></button>\n\
-             <button type=\"button\" id=\"next\" title=\"Next bead below the threshold\">\
-             Next <kbd>n</kbd> ▸</button>\n\
-             <label class=\"thr\">Threshold <input type=\"range\" id=\"thr\" min=\"0\" \
-             max=\"1\" step=\"0.05\" value=\"{REVIEW_BELOW}\"><output id=\"thrv\">{REVIEW_BELOW:.2}\
-             </output></label>\n\
-             <label class=\"only\"><input type=\"checkbox\" id=\"only\"> Only below threshold\
-             </label>\n<span id=\"status\" aria-live=\"polite\"></span>\n</div>\n\
-             </header>\n<main>\n",
+             <title>bitalign review: {title}</title>\n<style>{CSS}</style>\n</head>\n<body>\n\
+             <header class=\"bar\">\n<h1 class=\"brand\">bitalign <span>review</span> \
+             <small id=\"doc-title\">{title}</small></h1>\n{TOOLBAR}</header>\n<main>\n{HELP}\
+             <noscript><p class=\"empty\">The bead tables and the editor need JavaScript.</p>\
+             </noscript>\n",
             version = esc(&opts.tool_version),
+            title = esc(&title),
         )?;
         Ok(HtmlSink {
             out,
@@ -109,11 +180,15 @@ impl<W: Write> HtmlSink<W> {
             src_over: opts.src_tag.clone(),
             tgt_over: opts.tgt_tag.clone(),
             one_sided: opts.one_sided_for(Format::Html),
+            documents: opts.documents.clone(),
             sections: 0,
+            ids: UniqueIds::default(),
+            data,
         })
     }
 
-    /// Writes the script and closing tags, flushes, and gives the writer back.
+    /// Writes the data block, the script and closing tags, flushes, and gives the writer
+    /// back.
     pub fn into_inner(mut self) -> Result<W> {
         if self.sections == 0 {
             self.out
@@ -121,17 +196,18 @@ impl<W: Write> HtmlSink<W> {
         }
         write!(
             self.out,
-            "</main>\n<script>{JS}</script>\n</body>\n</html>\n"
+            "</main>\n<script type=\"application/json\" id=\"bitalign-data\">{}</script>\n\
+             <script>{JS}</script>\n</body>\n</html>\n",
+            script_json(&self.data)
         )?;
         unbuffer(self.out)
     }
-}
 
-impl<W: Write> Sink for HtmlSink<W> {
-    fn write_pair(&mut self, pair: &AlignedPair) -> Result<()> {
+    /// One pair's section: heading, summary, plot, the table the script fills, the data.
+    fn write_section(&mut self, pair: &AlignedPair, status: &[Status]) -> Result<()> {
         check_pair(pair)?;
         // Decided on the ranges, as JSONL does: the page shows the same beads.
-        let beads: Vec<(usize, &Bead)> = pair
+        let shown: Vec<(usize, &Bead)> = pair
             .beads
             .iter()
             .enumerate()
@@ -139,17 +215,44 @@ impl<W: Write> Sink for HtmlSink<W> {
             .collect();
         let src_lang = pick_tag(self.src_over.as_deref(), &pair.src.lang, &self.src_lang);
         let tgt_lang = pick_tag(self.tgt_over.as_deref(), &pair.tgt.lang, &self.tgt_lang);
+        let k = self.sections;
         self.sections += 1;
-        let title = if pair.id.trim().is_empty() {
-            format!("Pair {}", self.sections)
-        } else {
-            pair.id.trim().to_string()
+        let title = match (&self.documents, k) {
+            (Some((s, t)), 0) => format!("{s} ↔ {t}"),
+            _ if pair.id.trim().is_empty() => format!("Pair {}", k + 1),
+            _ => pair.id.trim().to_string(),
         };
+        let stats = Stats::of(&shown);
+        let doc = xml_safe(pair.id.trim()).into_owned();
+        let tuid_base = self.ids.claim(&doc);
+        let data = json!({
+            "id": pair.id,
+            "doc": doc,
+            "tuid": tuid_base,
+            "show1": self.one_sided,
+            "src": side_data(&pair.src, &src_lang),
+            "tgt": side_data(&pair.tgt, &tgt_lang),
+            "beads": pair.beads.iter().enumerate().map(|(i, b)| {
+                let score = known_score(b.score).map(|s| format!("{s:.3}"));
+                let st = status.get(i).copied().unwrap_or_default();
+                json!([b.src.start, b.src.end, b.tgt.start, b.tgt.end, score, st])
+            }).collect::<Vec<_>>(),
+        });
         let o = &mut self.out;
         writeln!(
             o,
-            "<section class=\"pair\" data-pair=\"{}\">\n<h2>{}<span class=\"langs\">{} → {}</span></h2>",
+            "<section class=\"pair\" id=\"pair-{k}\" hidden data-pair=\"{}\" data-title=\"{}\" \
+             data-langs=\"{} → {}\" data-sentences=\"{} / {}\" data-beads=\"{}\" \
+             data-mean=\"{}\" data-low=\"{}\">\n<h2>{}<span class=\"langs\">{} → {}</span></h2>",
             esc(&pair.id),
+            esc(&title),
+            esc(&src_lang),
+            esc(&tgt_lang),
+            pair.src.len(),
+            pair.tgt.len(),
+            shown.len(),
+            stats.mean_text(),
+            stats.low_share(),
             esc(&title),
             esc(&src_lang),
             esc(&tgt_lang)
@@ -157,41 +260,43 @@ impl<W: Write> Sink for HtmlSink<W> {
         writeln!(
             o,
             "<div class=\"overview\">\n{}{}</div>",
-            summary(pair, &beads),
-            plot(pair, &beads, &src_lang, &tgt_lang)
+            summary(pair, &shown, &stats),
+            plot(pair, &shown, &src_lang, &tgt_lang)
         )?;
         writeln!(
             o,
             "<table class=\"beads\">\n<colgroup><col class=\"c-n\"><col><col><col class=\"c-sc\">\
              </colgroup>\n<thead><tr><th>#</th><th {}>Source · {}</th><th {}>Target · {}</th>\
-             <th>Score</th></tr></thead>\n<tbody>",
+             <th>Score</th></tr></thead>\n<tbody class=\"rows\"></tbody>\n</table>\n\
+             <script type=\"application/json\" class=\"pair-data\">{}</script>\n</section>",
             lang_attrs(&src_lang),
             esc(&src_lang),
             lang_attrs(&tgt_lang),
-            esc(&tgt_lang)
+            esc(&tgt_lang),
+            script_json(&data)
         )?;
-        let (src_attrs, tgt_attrs) = (lang_attrs(&src_lang), lang_attrs(&tgt_lang));
-        for &(i, bead) in &beads {
-            let (src, tgt) = bead_texts(pair, i, bead)?;
-            let score = known_score(bead.score);
-            let score_attr = score.map_or(String::new(), |s| format!("{s:.3}"));
-            let score_text = score.map_or("–".to_string(), |s| format!("{s:.2}"));
-            writeln!(
-                o,
-                "<tr class=\"bead {}\" data-bead=\"{i}\" data-score=\"{score_attr}\" data-s=\"{}\">\
-                 <td class=\"n\">{}<small>{} · {}</small></td>{}{}<td class=\"sc\">\
-                 <span class=\"chip\">{score_text}</span></td></tr>",
-                band(score),
-                bead.src.start,
-                i + 1,
-                shape(&bead.src),
-                shape(&bead.tgt),
-                cell(&src, &src_attrs),
-                cell(&tgt, &tgt_attrs),
-            )?;
-        }
-        writeln!(o, "</tbody>\n</table>\n</section>")?;
         Ok(())
+    }
+}
+
+/// One side of a pair for the data block: language tag (TMX `xml:lang`), direction, the
+/// separator of its sentences in a bead, and the sentences.
+fn side_data(doc: &Document, tag: &str) -> Value {
+    json!({
+        "tag": tag,
+        "rtl": is_rtl(tag),
+        "sep": sentence_separator(doc),
+        "s": doc.sentences.iter().map(|s| s.text.as_str()).collect::<Vec<_>>(),
+    })
+}
+
+impl<W: Write> Sink for HtmlSink<W> {
+    fn write_pair(&mut self, pair: &AlignedPair) -> Result<()> {
+        self.write_section(pair, &[])
+    }
+
+    fn write_reviewed(&mut self, reviewed: &Reviewed) -> Result<()> {
+        self.write_section(&reviewed.pair, &reviewed.status)
     }
 
     fn finish(self: Box<Self>) -> Result<()> {
@@ -199,49 +304,55 @@ impl<W: Write> Sink for HtmlSink<W> {
     }
 }
 
-/// The number of sentences of one side of a bead, as shown in a shape (`2` in `2-1`).
-fn shape(r: &std::ops::Range<usize>) -> usize {
-    r.len()
+/// Beads per shape and per band, the mean score and the beads under the review threshold.
+struct Stats {
+    shapes: BTreeMap<(usize, usize), usize>,
+    bands: BTreeMap<&'static str, usize>,
+    mean: Option<f64>,
+    below: usize,
+    beads: usize,
 }
 
-/// One text cell; an empty side is a marked "missing" cell so 1-0/0-1 beads stand out.
-fn cell(text: &str, attrs: &str) -> String {
-    let text = text.trim();
-    if text.is_empty() {
-        "<td class=\"missing\"><span>no counterpart</span></td>".to_string()
-    } else {
-        format!("<td {attrs}>{}</td>", esc(text))
-    }
-}
-
-/// Beads per shape, per band, and the mean score.
-fn summary(pair: &AlignedPair, beads: &[(usize, &Bead)]) -> String {
-    let mut shapes: BTreeMap<(usize, usize), usize> = BTreeMap::new();
-    let mut bands: BTreeMap<&str, usize> = BTreeMap::new();
-    let (mut sum, mut scored) = (0.0, 0usize);
-    for (_, b) in beads {
-        *shapes.entry((b.src.len(), b.tgt.len())).or_default() += 1;
-        let score = known_score(b.score);
-        *bands.entry(band(score)).or_default() += 1;
-        if let Some(s) = score {
-            sum += s;
-            scored += 1;
+impl Stats {
+    fn of(beads: &[(usize, &Bead)]) -> Stats {
+        let mut st = Stats {
+            shapes: BTreeMap::new(),
+            bands: BTreeMap::new(),
+            mean: None,
+            below: 0,
+            beads: beads.len(),
+        };
+        let (mut sum, mut scored) = (0.0, 0usize);
+        for (_, b) in beads {
+            *st.shapes.entry((b.src.len(), b.tgt.len())).or_default() += 1;
+            *st.bands.entry(bead_band(b)).or_default() += 1;
+            if let Some(s) = known_score(b.score) {
+                sum += s;
+                scored += 1;
+                st.below += usize::from(s < REVIEW_BELOW);
+            }
         }
+        st.mean = (scored > 0).then(|| sum / scored as f64);
+        st
     }
-    let mean = if scored > 0 {
-        format!("{:.3}", sum / scored as f64)
-    } else {
-        "–".to_string()
-    };
-    let below = beads
-        .iter()
-        .filter(|(_, b)| known_score(b.score).is_some_and(|s| s < REVIEW_BELOW))
-        .count();
+
+    fn mean_text(&self) -> String {
+        self.mean.map_or("–".to_string(), |m| format!("{m:.3}"))
+    }
+
+    /// The share of beads under the review threshold, 3 decimals.
+    fn low_share(&self) -> String {
+        format!("{:.3}", self.below as f64 / self.beads.max(1) as f64)
+    }
+}
+
+/// The summary card: counts, the band bar, the shape and band tables.
+fn summary(pair: &AlignedPair, beads: &[(usize, &Bead)], st: &Stats) -> String {
     let mut s = String::from("<div class=\"summary\">\n<div class=\"stats\">");
     for (value, label) in [
         (beads.len().to_string(), "beads"),
-        (mean, "mean score"),
-        (below.to_string(), "below 0.90"),
+        (st.mean_text(), "mean score"),
+        (st.below.to_string(), "below 0.90"),
         (
             format!("{} / {}", pair.src.len(), pair.tgt.len()),
             "sentences",
@@ -255,9 +366,12 @@ fn summary(pair: &AlignedPair, beads: &[(usize, &Bead)]) -> String {
     }
     s.push_str("</div>\n<div class=\"bandbar\" title=\"beads per confidence band\">");
     let total = beads.len().max(1) as f64;
-    let labels = BANDS.iter().map(|b| (b.1, b.2)).chain([("na", "no score")]);
+    let labels = BANDS
+        .iter()
+        .map(|b| (b.1, b.2))
+        .chain(OTHER_CLASSES.iter().copied());
     for (class, label) in labels.clone() {
-        let n = bands.get(class).copied().unwrap_or(0);
+        let n = st.bands.get(class).copied().unwrap_or(0);
         if n > 0 {
             let _ = write!(
                 s,
@@ -268,7 +382,7 @@ fn summary(pair: &AlignedPair, beads: &[(usize, &Bead)]) -> String {
     }
     s.push_str("</div>\n<div class=\"tables\">\n<table class=\"shapes\"><thead><tr><th>shape</th><th>beads</th></tr></thead><tbody>");
     // 1-1 first, then by count: the usual shapes on top, oddities below.
-    let mut rows: Vec<((usize, usize), usize)> = shapes.into_iter().collect();
+    let mut rows: Vec<((usize, usize), usize)> = st.shapes.iter().map(|(&k, &n)| (k, n)).collect();
     rows.sort_by_key(|&((a, b), n)| ((a, b) != (1, 1), std::cmp::Reverse(n), a, b));
     for ((a, b), n) in rows {
         let odd = if a == 0 || b == 0 {
@@ -279,9 +393,9 @@ fn summary(pair: &AlignedPair, beads: &[(usize, &Bead)]) -> String {
         let _ = write!(s, "<tr{odd}><td>{a}-{b}</td><td>{n}</td></tr>");
     }
     s.push_str("</tbody></table>\n<table class=\"shapes\"><thead><tr><th>confidence</th><th>beads</th></tr></thead><tbody>");
-    for (class, label) in labels.clone() {
-        let n = bands.get(class).copied().unwrap_or(0);
-        if class == "na" && n == 0 {
+    for (class, label) in labels {
+        let n = st.bands.get(class).copied().unwrap_or(0);
+        if BANDS.iter().all(|b| b.1 != class) && n == 0 {
             continue;
         }
         let _ = write!(
@@ -321,7 +435,12 @@ fn plot(pair: &AlignedPair, beads: &[(usize, &Bead)], src_lang: &str, tgt_lang: 
             .reduce(f64::min);
         let from = (first.1.src.start, first.1.tgt.start);
         let to = (last.1.src.end, last.1.tgt.end);
-        let (d, end) = paths.entry(band(worst)).or_default();
+        let class = if group.iter().any(|(_, b)| b.is_one_sided()) {
+            "os"
+        } else {
+            band(worst)
+        };
+        let (d, end) = paths.entry(class).or_default();
         if *end != Some(from) {
             let _ = write!(d, "M{:.1} {:.1}", x(from.0), y(from.1));
         }
@@ -359,7 +478,7 @@ fn plot(pair: &AlignedPair, beads: &[(usize, &Bead)], src_lang: &str, tgt_lang: 
         L + pw
     );
     // Worst bands last, so they are drawn on top.
-    for class in ["na", "hi", "md", "lo", "vl"] {
+    for class in ["na", "hi", "os", "md", "lo", "vl"] {
         if let Some((d, _)) = paths.get(class) {
             let _ = write!(s, "<path class=\"p {class}\" d=\"{d}\"/>");
         }
@@ -396,127 +515,41 @@ fn plot(pair: &AlignedPair, beads: &[(usize, &Bead)], src_lang: &str, tgt_lang: 
     s
 }
 
-const CSS: &str = r#"
-:root{--hi:#2f855a;--md:#b7791f;--lo:#dd6b20;--vl:#c53030;--na:#8a94a6;--ink:#1f2430;
---mute:#5d6675;--line:#e3e6ec;--bg:#f6f7f9;--card:#fff;--accent:#2b6cb0}
-*{box-sizing:border-box}
-body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans Arabic",
-"Noto Sans CJK SC","Helvetica Neue",Arial,sans-serif;color:var(--ink);background:var(--bg)}
-.bar{position:sticky;top:0;z-index:5;display:flex;flex-wrap:wrap;align-items:center;gap:8px 16px;
-padding:10px 24px;background:#1f2430;color:#e8ebf1;box-shadow:0 1px 4px rgba(0,0,0,.25)}
-.brand{font-weight:700;font-size:17px;letter-spacing:.2px}.brand span{font-weight:400;color:#9aa4b5}
-.tools{display:flex;flex-wrap:wrap;align-items:center;gap:10px}
-button{font:inherit;font-size:14px;color:#e8ebf1;background:#343b4a;border:1px solid #4a5366;
-border-radius:6px;padding:4px 12px;cursor:pointer}button:hover{background:#414a5c}
-kbd{font:12px ui-monospace,monospace;background:#1f2430;border:1px solid #5b6579;border-radius:3px;
-padding:0 4px;margin:0 2px}
-label{display:inline-flex;align-items:center;gap:6px;font-size:14px}
-input[type=range]{width:100px;accent-color:#7fb3e6}output{font-variant-numeric:tabular-nums;min-width:2.4em}
-#status{font-size:13px;color:#9aa4b5;min-width:13em}
-.key{display:inline-block;width:11px;height:11px;border-radius:2px}
-.key.hi{background:var(--hi)}.key.md{background:var(--md)}.key.lo{background:var(--lo)}
-.key.vl{background:var(--vl)}.key.na{background:var(--na)}
-main{max-width:1500px;margin:0 auto;padding:8px 24px 48px}
-.pair{margin-top:20px}
-h2{font-size:20px;margin:12px 0;display:flex;align-items:baseline;gap:12px}
-.langs{font-size:14px;font-weight:500;color:var(--mute);background:var(--card);border:1px solid var(--line);
-border-radius:12px;padding:1px 10px}
-.overview{display:grid;grid-template-columns:minmax(300px,1fr) minmax(300px,400px);gap:16px;margin-bottom:16px}
-.summary,.plot{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:14px 16px;margin:0}
-.stats{display:grid;grid-template-columns:repeat(4,1fr);gap:10px}
-.stat b{display:block;font-size:24px;font-variant-numeric:tabular-nums}
-.stat span{font-size:12px;text-transform:uppercase;letter-spacing:.6px;color:var(--mute)}
-.bandbar{display:flex;height:10px;border-radius:5px;overflow:hidden;margin:14px 0;background:var(--line)}
-.bandbar .hi{background:var(--hi)}.bandbar .md{background:var(--md)}.bandbar .lo{background:var(--lo)}
-.bandbar .vl{background:var(--vl)}.bandbar .na{background:var(--na)}
-.tables{display:flex;flex-wrap:wrap;gap:28px;align-items:flex-start}
-.shapes{border-collapse:collapse;font-size:13px;min-width:170px}
-.shapes .key{margin:0 8px 0 0;vertical-align:-1px}
-.shapes th,.shapes td{text-align:left;padding:2px 18px 2px 0;border-bottom:1px solid var(--line)}
-.shapes th{color:var(--mute);font-weight:500}.shapes td:last-child{text-align:right;font-variant-numeric:tabular-nums}
-.shapes tr.one td:first-child{color:var(--vl)}
-.plot svg{width:100%;height:auto;display:block;cursor:crosshair}
-.plot figcaption{font-size:12px;color:var(--mute);margin-top:4px}
-.frame{fill:#fbfcfd;stroke:#c9ced8}.grid{stroke:#eef0f4}.diag{stroke:#b8bfcc;stroke-dasharray:4 4}
-.p{fill:none;stroke-width:2;stroke-linejoin:round;stroke-linecap:round}
-.p.hi{stroke:var(--hi)}.p.md{stroke:var(--md);stroke-width:2.5}.p.lo{stroke:var(--lo);stroke-width:3}
-.p.vl{stroke:var(--vl);stroke-width:3.5}.p.na{stroke:var(--na)}
-.tick{font-size:10px;fill:var(--mute)}.tick.end{text-anchor:end}.axis{font-size:11px;fill:var(--mute);text-anchor:middle}
-table.beads{width:100%;border-collapse:separate;border-spacing:0;table-layout:fixed;background:var(--card);
-border:1px solid var(--line);border-radius:10px;overflow:hidden}
-.c-n{width:76px}.c-sc{width:78px}
-.beads th{background:#eef1f5;text-align:left;font-size:12px;font-weight:600;
-color:var(--mute);text-transform:uppercase;letter-spacing:.5px;padding:8px 12px;border-bottom:1px solid var(--line)}
-.beads td{padding:8px 12px;vertical-align:top;border-bottom:1px solid var(--line);overflow-wrap:anywhere}
-.beads td[dir=rtl]{font-size:16px}
-.beads tr.bead td:first-child{border-left:4px solid var(--na)}
-.beads tr.hi td:first-child{border-left-color:var(--hi)}.beads tr.md td:first-child{border-left-color:var(--md)}
-.beads tr.lo td:first-child{border-left-color:var(--lo)}.beads tr.vl td:first-child{border-left-color:var(--vl)}
-.beads tr.md{background:#fffcf3}.beads tr.lo{background:#fff7ef}.beads tr.vl{background:#fff3f3}
-.n{color:var(--mute);font-variant-numeric:tabular-nums;font-size:13px}.n small{display:block;font-size:11px;color:#98a0ad}
-.missing{background:repeating-linear-gradient(135deg,#fafbfc 0 6px,#f0f2f5 6px 12px)}
-.missing span{font-size:12px;font-style:italic;color:#98a0ad}
-.sc{text-align:right}
-.chip{display:inline-block;min-width:44px;text-align:center;font-size:12px;font-weight:600;color:#fff;
-border-radius:10px;padding:1px 8px;background:var(--na);font-variant-numeric:tabular-nums}
-.hi .chip{background:var(--hi)}.md .chip{background:var(--md)}.lo .chip{background:var(--lo)}.vl .chip{background:var(--vl)}
-tr.current td{background:#e8f1fb !important}tr.current td:first-child{box-shadow:inset 3px 0 0 var(--accent)}
-.empty{color:var(--mute);font-style:italic}
-@media (max-width:900px){.overview{grid-template-columns:1fr}.stats{grid-template-columns:repeat(2,1fr)}}
+/// The page's style sheet.
+const CSS: &str = include_str!("html/page.css");
+
+/// The toolbar: review queue, edit actions (each also a key), exports. Buttons name their
+/// action in `data-action`; the script binds them.
+const TOOLBAR: &str = r#"<div class="tools">
+<div class="group"><button type="button" id="prev" data-action="prev" title="Previous bead to review">◂ <kbd>p</kbd></button><button type="button" id="next" data-action="next" title="Next bead to review (under the threshold or one-sided, not reviewed)"><kbd>n</kbd> ▸</button>
+<label class="thr">Threshold <input type="range" id="thr" min="0" max="1" step="0.05" value="0.9"><output id="thrv">0.90</output></label>
+<label class="only"><input type="checkbox" id="only"> Only to review</label></div>
+<div class="group edit"><button type="button" data-action="merge" title="Merge the bead with the next (m)">Merge <kbd>m</kbd></button><button type="button" data-action="split" title="Split the bead (s, then arrows, Enter)">Split <kbd>s</kbd></button><button type="button" data-action="move-src-up" title="Move the first source sentence to the previous bead ([)">Src ↑ <kbd>[</kbd></button><button type="button" data-action="move-src-down" title="Move the last source sentence to the next bead (])">Src ↓ <kbd>]</kbd></button><button type="button" data-action="move-tgt-up" title="Move the first target sentence to the previous bead ({)">Tgt ↑ <kbd>{</kbd></button><button type="button" data-action="move-tgt-down" title="Move the last target sentence to the next bead (})">Tgt ↓ <kbd>}</kbd></button><button type="button" data-action="reject" title="Reject: leave the bead out of the TM (x)">Reject <kbd>x</kbd></button><button type="button" data-action="confirm" title="Confirm the bead (c)">Confirm <kbd>c</kbd></button><button type="button" data-action="undo" title="Undo (u, Ctrl+Z)">Undo <kbd>u</kbd></button><button type="button" data-action="redo" title="Redo (r, Ctrl+Shift+Z)">Redo <kbd>r</kbd></button></div>
+<div class="group export"><button type="button" data-action="export-tmx" title="Download the corrected TMX">TMX ⤓</button><button type="button" data-action="export-tsv" title="Download the corrected TSV">TSV ⤓</button><button type="button" data-action="export-csv" title="Download the corrected CSV">CSV ⤓</button><button type="button" data-action="export-edits" title="Save the edits as JSON, for bitalign align --apply-edits">Edits ⤓</button><button type="button" data-action="index" id="to-index" hidden title="Back to the list of pairs (Backspace)">☰ Pairs</button></div>
+<span id="status" aria-live="polite"></span>
+</div>
 "#;
 
-const JS: &str = r#"
-(function(){
-"use strict";
-var rows=Array.prototype.slice.call(document.querySelectorAll("tr[data-bead]"));
-var thr=document.getElementById("thr"),thrv=document.getElementById("thrv"),
-only=document.getElementById("only"),status=document.getElementById("status");
-var cur=-1;
-function low(r){var s=parseFloat(r.getAttribute("data-score"));return !isNaN(s)&&s<parseFloat(thr.value);}
-function apply(){
- var n=0,t=parseFloat(thr.value);thrv.textContent=t.toFixed(2);
- rows.forEach(function(r){var l=low(r);if(l)n++;r.hidden=only.checked&&!l;});
- status.textContent=n+" of "+rows.length+" beads below "+t.toFixed(2);
-}
-function show(i){
- if(cur>=0&&rows[cur])rows[cur].classList.remove("current");
- cur=i;var r=rows[i];r.hidden=false;r.classList.add("current");
- r.scrollIntoView({block:"center"});
- var sec=r.closest("section");
- status.textContent="bead "+(parseInt(r.getAttribute("data-bead"),10)+1)+
-  (sec&&sec.getAttribute("data-pair")?" of "+sec.getAttribute("data-pair"):"")+
-  ", score "+(r.getAttribute("data-score")||"unknown");
-}
-function go(d){
- var len=rows.length;if(!len)return;
- var i=cur<0?(d>0?-1:0):cur;
- for(var k=0;k<len;k++){i=(i+d+len)%len;if(low(rows[i])){show(i);return;}}
- status.textContent="no bead below "+parseFloat(thr.value).toFixed(2);
-}
-document.getElementById("next").addEventListener("click",function(){go(1);});
-document.getElementById("prev").addEventListener("click",function(){go(-1);});
-thr.addEventListener("input",apply);only.addEventListener("change",apply);
-document.addEventListener("keydown",function(e){
- if(e.ctrlKey||e.metaKey||e.altKey)return;
- var tag=e.target&&e.target.tagName;if(tag==="TEXTAREA"||(tag==="INPUT"&&e.target.type==="text"))return;
- if(e.key==="n"){go(1);e.preventDefault();}else if(e.key==="p"){go(-1);e.preventDefault();}
-});
-rows.forEach(function(r,i){r.addEventListener("click",function(){show(i);});});
-Array.prototype.forEach.call(document.querySelectorAll(".plot svg"),function(svg){
- svg.addEventListener("click",function(e){
-  var m=svg.getScreenCTM();if(!m)return;
-  var p=svg.createSVGPoint();p.x=e.clientX;p.y=e.clientY;p=p.matrixTransform(m.inverse());
-  var ns=+svg.getAttribute("data-ns"),l=+svg.getAttribute("data-l"),pw=+svg.getAttribute("data-pw");
-  var s=Math.max(0,Math.floor((p.x-l)/pw*ns));
-  var sec=svg.closest("section"),best=-1;
-  rows.forEach(function(r,i){if(r.closest("section")===sec&&+r.getAttribute("data-s")<=s)best=i;});
-  if(best<0){best=rows.findIndex(function(r){return r.closest("section")===sec;});}
-  if(best>=0)show(best);
- });
-});
-apply();
-})();
+/// The keys, documented on the page.
+const HELP: &str = r#"<details class="help" id="help"><summary>Keys and mouse <kbd>?</kbd></summary>
+<dl>
+<dt><kbd>↓</kbd> <kbd>j</kbd> / <kbd>↑</kbd> <kbd>k</kbd></dt><dd>next / previous bead (or click a row)</dd>
+<dt><kbd>n</kbd> / <kbd>p</kbd></dt><dd>next / previous bead to review: under the threshold or one-sided, not yet reviewed</dd>
+<dt><kbd>m</kbd></dt><dd>merge the bead with the next one</dd>
+<dt><kbd>s</kbd></dt><dd>split the bead: <kbd>←</kbd> <kbd>→</kbd> move the source cut, <kbd>Shift</kbd>+<kbd>←</kbd> <kbd>→</kbd> the target cut (or click the sentence that starts the second part), <kbd>Enter</kbd> splits, <kbd>Esc</kbd> cancels</dd>
+<dt><kbd>[</kbd> / <kbd>]</kbd></dt><dd>move the first source sentence to the previous bead / the last one to the next bead</dd>
+<dt><kbd>{</kbd> / <kbd>}</kbd></dt><dd>the same for target sentences</dd>
+<dt><kbd>x</kbd> / <kbd>c</kbd></dt><dd>reject (left out of the TM) / confirm; again to take it back</dd>
+<dt><kbd>u</kbd> / <kbd>r</kbd></dt><dd>undo / redo (also <kbd>Ctrl</kbd>+<kbd>Z</kbd>, <kbd>Ctrl</kbd>+<kbd>Shift</kbd>+<kbd>Z</kbd>)</dd>
+<dt>TMX, TSV, CSV ⤓</dt><dd>download the corrected TM: rejected beads left out, edited and confirmed units marked <code>x-reviewed</code></dd>
+<dt>Edits ⤓</dt><dd>save the edits; <code>bitalign align SRC TGT --apply-edits FILE</code> replays them on the same texts</dd>
+</dl>
+<p>Sentence boundaries inside a bead are marked with a dotted bar. Scripts can drive the page through <code>window.bitalign</code> (see README).</p>
+</details>
 "#;
+
+/// The editor.
+const JS: &str = include_str!("html/editor.js");
 
 #[cfg(test)]
 mod tests {
@@ -545,15 +578,51 @@ mod tests {
         String::from_utf8(sink.into_inner().unwrap()).unwrap()
     }
 
+    /// The JSON of the page's first pair data block, parsed.
+    fn pair_data(html: &str) -> Value {
+        let open = "<script type=\"application/json\" class=\"pair-data\">";
+        let at = html.find(open).unwrap() + open.len();
+        let end = at + html[at..].find("</script>").unwrap();
+        serde_json::from_str(&html[at..end]).unwrap()
+    }
+
     #[test]
-    fn every_bead_is_a_row_and_text_is_escaped() {
+    fn every_bead_is_in_the_data_block_and_text_is_escaped() {
         let html = page(&pair(25));
-        assert_eq!(html.matches("data-bead=").count(), 25);
-        assert!(html.contains("S0 &lt;b&gt;&amp;amp;"));
+        let data = pair_data(&html);
+        assert_eq!(data["beads"].as_array().unwrap().len(), 25);
+        assert_eq!(data["src"]["s"][0], "S0 <b>&amp;");
+        assert_eq!(data["beads"][1][4], "0.167");
         assert!(!html.contains("S0 <b>"));
+        assert!(html.contains("S0 \\u003cb\\u003e\\u0026amp;"));
         assert!(html.contains("data-pair=\"doc&quot;1\""));
-        assert!(html.contains("class=\"missing\""));
         assert!(html.contains("lang=\"ar\" dir=\"rtl\""));
+        assert_eq!(data["tgt"]["rtl"], true);
+    }
+
+    #[test]
+    fn data_blocks_cannot_close_the_script_or_open_a_comment() {
+        let hostile = "</script><script>alert(1)</script><!-- \u{2028}\u{2029} & <\\/script>";
+        let json = script_json(&json!({ "s": hostile }));
+        for bad in ["</", "<!--", "<", ">", "&", "\u{2028}", "\u{2029}"] {
+            assert!(!json.contains(bad), "{bad:?} in {json}");
+        }
+        let back: Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(back["s"], hostile);
+        // The editor's own code neither ends its script nor opens a comment.
+        assert!(!JS.to_ascii_lowercase().contains("</script") && !JS.contains("<!--"));
+    }
+
+    #[test]
+    fn one_sided_beads_are_never_a_confident_band() {
+        let one_sided = Bead {
+            src: 0..1,
+            tgt: 0..0,
+            score: 0.99,
+        };
+        assert_eq!(bead_band(&one_sided), "os");
+        let html = page(&pair(25));
+        assert!(html.contains("<span class=\"key os\"></span>one-sided"));
     }
 
     #[test]

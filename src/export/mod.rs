@@ -18,6 +18,7 @@ use std::str::FromStr;
 use crate::bitext::{AlignedPair, Bead};
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::{self, AtomicFile};
+use crate::review::Reviewed;
 
 pub mod csv_format;
 pub mod html;
@@ -150,6 +151,8 @@ pub struct ExportOptions {
     pub tool_version: String,
     /// XLIFF only: which version to write.
     pub xliff_version: xliff::Version,
+    /// Review page only: the names of the source and target files, for its title and heading.
+    pub documents: Option<(String, String)>,
 }
 
 impl Default for ExportOptions {
@@ -163,6 +166,7 @@ impl Default for ExportOptions {
             creation_date: None,
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
             xliff_version: xliff::Version::default(),
+            documents: None,
         }
     }
 }
@@ -172,6 +176,20 @@ impl ExportOptions {
     pub fn one_sided_for(&self, format: Format) -> bool {
         self.one_sided
             .unwrap_or_else(|| format.keeps_one_sided_by_default())
+    }
+
+    /// These options with the file names the review page shows in its title and heading.
+    pub fn with_documents(&self, src: &Path, tgt: &Path) -> ExportOptions {
+        let name = |p: &Path| {
+            p.file_name().map_or_else(
+                || p.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            )
+        };
+        ExportOptions {
+            documents: Some((name(src), name(tgt))),
+            ..self.clone()
+        }
     }
 
     /// The source tag to write for `pair`: the override, else the pair's language, else
@@ -200,6 +218,15 @@ pub(crate) fn pick_tag(over: Option<&str>, own: &str, fallback: &str) -> String 
 pub trait Sink {
     /// Writes the beads of one pair.
     fn write_pair(&mut self, pair: &AlignedPair) -> Result<()>;
+    /// Writes a pair a reviewer has corrected: formats with room for the verdict (TMX's
+    /// `x-reviewed`, the review page) override this; the others write the beads not rejected.
+    fn write_reviewed(&mut self, reviewed: &Reviewed) -> Result<()> {
+        if reviewed.status.contains(&crate::review::Status::Rejected) {
+            self.write_pair(&reviewed.accepted())
+        } else {
+            self.write_pair(&reviewed.pair)
+        }
+    }
     /// Writes what ends the output and flushes it. Without it the output is incomplete.
     fn finish(self: Box<Self>) -> Result<()>;
 }
@@ -239,52 +266,80 @@ where
     I: IntoIterator<Item = &'a AlignedPair>,
 {
     let mut pairs = pairs.into_iter().peekable();
-    let first = pairs.peek().copied();
     let default = AlignedPair::default();
-    let first = first.unwrap_or(&default);
+    let first = pairs.peek().copied().unwrap_or(&default);
+    write_file_with(format, path, first, opts, &mut |sink| {
+        pairs.by_ref().try_for_each(|p| sink.write_pair(p))
+    })
+}
+
+/// Writes reviewed pairs (after `--apply-edits`) as [`write_file`] does: TMX and the review
+/// page keep the reviewer's verdicts, other formats get the beads not rejected.
+pub fn write_reviewed_file(
+    format: Format,
+    path: &Path,
+    pairs: &[Reviewed],
+    opts: &ExportOptions,
+) -> Result<()> {
+    let default = AlignedPair::default();
+    let first = pairs.first().map_or(&default, |r| &r.pair);
+    write_file_with(format, path, first, opts, &mut |sink| {
+        pairs.iter().try_for_each(|r| sink.write_reviewed(r))
+    })
+}
+
+/// One atomic output (two for Moses) in `format`, header languages from `first`, filled
+/// by `feed`.
+fn write_file_with(
+    format: Format,
+    path: &Path,
+    first: &AlignedPair,
+    opts: &ExportOptions,
+    feed: &mut dyn FnMut(&mut dyn Sink) -> Result<()>,
+) -> Result<()> {
     let src = opts.src_tag_for(first, "und");
     let tgt = opts.tgt_tag_for(first, "und");
     match format {
         Format::Tmx => to_file(
             path,
-            pairs,
             |f| tmx::TmxSink::new(f, opts, &src, &tgt),
+            feed,
             tmx::TmxSink::into_inner,
         ),
         Format::Csv => to_file(
             path,
-            pairs,
             |f| csv_format::CsvSink::new(f, opts, &src, &tgt),
+            feed,
             csv_format::CsvSink::into_inner,
         ),
         Format::Tsv => to_file(
             path,
-            pairs,
             |f| Ok(tsv::TsvSink::new(f, opts)),
+            feed,
             tsv::TsvSink::into_inner,
         ),
         Format::Jsonl => to_file(
             path,
-            pairs,
             |f| Ok(jsonl::JsonlSink::new(f, opts)),
+            feed,
             jsonl::JsonlSink::into_inner,
         ),
         Format::Vecalign => to_file(
             path,
-            pairs,
             |f| Ok(vecalign::VecalignSink::new(f, opts)),
+            feed,
             vecalign::VecalignSink::into_inner,
         ),
         Format::Html => to_file(
             path,
-            pairs,
             |f| html::HtmlSink::new(f, opts, &src, &tgt),
+            feed,
             html::HtmlSink::into_inner,
         ),
         Format::Xliff => to_file(
             path,
-            pairs,
             |f| xliff::XliffSink::new(f, opts, &src, &tgt),
+            feed,
             xliff::XliffSink::into_inner,
         ),
         Format::Moses => {
@@ -293,9 +348,7 @@ where
             let src_file = AtomicFile::create(&src_path)?;
             let tgt_file = AtomicFile::create(&tgt_path)?;
             let mut sink = moses::MosesSink::new(src_file, tgt_file, opts);
-            for pair in pairs {
-                sink.write_pair(pair).map_err(at_path)?;
-            }
+            feed(&mut sink).map_err(at_path)?;
             let (a, b) = sink.into_inner().map_err(at_path)?;
             output::commit_all(vec![a, b])
         }
@@ -303,32 +356,20 @@ where
 }
 
 /// One atomic file through a concrete sink: created, filled, committed only on success.
-fn to_file<'a, S: Sink>(
+fn to_file<S: Sink>(
     path: &Path,
-    pairs: impl Iterator<Item = &'a AlignedPair>,
     new: impl FnOnce(AtomicFile) -> Result<S>,
+    feed: &mut dyn FnMut(&mut dyn Sink) -> Result<()>,
     finish: impl FnOnce(S) -> Result<AtomicFile>,
 ) -> Result<()> {
     let file = AtomicFile::create(path)?;
     let file = new(file)
-        .and_then(|sink| drive(sink, pairs, finish))
+        .and_then(|mut sink| {
+            feed(&mut sink)?;
+            finish(sink)
+        })
         .map_err(|e| e.with_path(path))?;
     file.commit()
-}
-
-/// Feeds every pair to a concrete sink and takes its writer back (to commit it).
-fn drive<'a, S, W>(
-    mut sink: S,
-    pairs: impl Iterator<Item = &'a AlignedPair>,
-    finish: impl FnOnce(S) -> Result<W>,
-) -> Result<W>
-where
-    S: Sink,
-{
-    for pair in pairs {
-        sink.write_pair(pair)?;
-    }
-    finish(sink)
 }
 
 /// Flushes a sink's buffered writer and gives the writer under it back (to commit an

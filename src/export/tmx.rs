@@ -8,7 +8,8 @@
 //! (Trados maps `x-` props to TM fields): `x-score` (3 decimals), `x-document` (pair id,
 //! left out when empty), `x-src-sentences` and `x-tgt-sentences` (1-based positions `3` or
 //! `3-4`, empty for a missing side), `x-bead` (shape, e.g. `2-1`). A one-sided bead, when
-//! written, has a `tuv` only for the side that has text.
+//! written, has a `tuv` only for the side that has text. A reviewed pair (`--apply-edits`)
+//! leaves rejected beads out and marks edited and confirmed units `x-reviewed`.
 //!
 //! Header and units carry one `creationdate` (ISO 8601 basic, UTC): the option
 //! ([`parse_date`] reads the user's form, [`date_from_epoch`] `SOURCE_DATE_EPOCH`) or now.
@@ -25,6 +26,7 @@ use super::{
 };
 use crate::bitext::AlignedPair;
 use crate::error::{Error, Result};
+use crate::review::{Reviewed, Status};
 
 /// Streams TMX: the header goes out on creation, `</body></tmx>` on finish.
 pub struct TmxSink<W: Write> {
@@ -71,8 +73,11 @@ impl<W: Write> TmxSink<W> {
     }
 }
 
-impl<W: Write> Sink for TmxSink<W> {
-    fn write_pair(&mut self, pair: &AlignedPair) -> Result<()> {
+impl<W: Write> TmxSink<W> {
+    /// One `tu` per bead written; `status` (empty when nobody reviewed the pair) leaves
+    /// rejected beads out and marks checked ones `x-reviewed`. Bead numbers in tuids count
+    /// every bead, so a unit keeps its id whatever is left out around it.
+    fn write_units(&mut self, pair: &AlignedPair, status: &[Status]) -> Result<()> {
         check_pair(pair)?;
         let doc = xml_safe(pair.id.trim()).into_owned();
         let tuid_base = self.ids.claim(&doc);
@@ -80,6 +85,10 @@ impl<W: Write> Sink for TmxSink<W> {
         let src_lang = pick_tag(self.src_over.as_deref(), &pair.src.lang, &self.src_lang);
         let tgt_lang = pick_tag(self.tgt_over.as_deref(), &pair.tgt.lang, &self.tgt_lang);
         for (i, bead) in pair.beads.iter().enumerate() {
+            let verdict = status.get(i).copied().unwrap_or_default();
+            if verdict == Status::Rejected {
+                continue;
+            }
             let (src, tgt) = bead_texts(pair, i, bead)?;
             let src = clean_segment(&src);
             let tgt = clean_segment(&tgt);
@@ -103,6 +112,9 @@ impl<W: Write> Sink for TmxSink<W> {
                 "x-bead",
                 &format!("{}-{}", bead.src.len(), bead.tgt.len()),
             )?;
+            if let Some(reviewed) = verdict.reviewed() {
+                write_prop(o, 6, "x-reviewed", reviewed)?;
+            }
             if let Some(note) = &self.note {
                 writeln!(o, "      <note>{}</note>", xml_escape(note, false))?;
             }
@@ -114,6 +126,16 @@ impl<W: Write> Sink for TmxSink<W> {
             writeln!(o, "    </tu>")?;
         }
         Ok(())
+    }
+}
+
+impl<W: Write> Sink for TmxSink<W> {
+    fn write_pair(&mut self, pair: &AlignedPair) -> Result<()> {
+        self.write_units(pair, &[])
+    }
+
+    fn write_reviewed(&mut self, reviewed: &Reviewed) -> Result<()> {
+        self.write_units(&reviewed.pair, &reviewed.status)
     }
 
     fn finish(self: Box<Self>) -> Result<()> {
