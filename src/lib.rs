@@ -26,4 +26,7 @@ pub mod progress;
 pub mod segment;
 pub mod stream;
 
+#[cfg(feature = "python")]
+mod python;
+
 pub use error::{Error, ErrorKind, Result};
