@@ -117,7 +117,7 @@ fn lib_error(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
     if let Some(io) = io {
         instance.setattr("errno", io.raw_os_error())?;
         instance.setattr("strerror", io.to_string())?;
-        instance.setattr("filename", e.path())?;
+        instance.setattr("filename", e.path().map(|p| p.to_string_lossy()))?;
     }
     Ok(PyErr::from_value(instance))
 }

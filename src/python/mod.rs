@@ -7,6 +7,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -67,24 +68,30 @@ impl From<SideArg> for SideInput {
 /// What one aligned pair gives: its beads and the aligner's warnings.
 pub(crate) type Aligned = (Vec<Bead>, Vec<String>);
 
-/// Decodes and segments one side held in memory, as `load_side` does for a file (line ends
-/// normalized, control characters dropped); errors name the side (`src`, `tgt`).
+/// A Python string through the decoder files go through (line ends normalized, control
+/// characters dropped, binary data refused), so a text gives what its file gives.
+fn decoded(text: &str, max_bytes: u64) -> crate::Result<String> {
+    let decode = DecodeOptions {
+        encoding: Some("utf-8".to_string()),
+        max_bytes,
+    };
+    Ok(input::decode(text.as_bytes(), &decode)?.text)
+}
+
+/// Decodes and segments one side held in memory, as `load_side` does for a file; errors name
+/// the side (`src`, `tgt`).
 fn load_text(
     side: &SideInput,
     name: &str,
     lang: Option<&str>,
     s: &Settings,
 ) -> crate::Result<Document> {
-    let decode = DecodeOptions {
-        encoding: Some("utf-8".to_string()),
-        max_bytes: s.opts.decode.max_bytes,
-    };
     let opts = Options {
         presegmented: s.opts.presegmented || side.presegmented,
         ..s.opts.clone()
     };
-    input::decode(side.text.as_bytes(), &decode)
-        .and_then(|d| pipeline::side_from_text(&d.text, lang, &opts))
+    decoded(&side.text, s.opts.decode.max_bytes)
+        .and_then(|text| pipeline::side_from_text(&text, lang, &opts))
         .map(|(doc, _)| doc)
         .map_err(|e| e.with_path(name))
 }
@@ -188,12 +195,9 @@ fn split(
     };
     let doc = py.detach(|| {
         guarded(|| {
-            let decode = DecodeOptions {
-                encoding: Some("utf-8".to_string()),
-                ..DecodeOptions::default()
-            };
-            let decoded = input::decode(text.as_bytes(), &decode)?;
-            match pipeline::side_from_text(&decoded.text, lang.as_deref(), &opts) {
+            let found = decoded(&text, opts.decode.max_bytes)
+                .and_then(|t| pipeline::side_from_text(&t, lang.as_deref(), &opts));
+            match found {
                 Ok((doc, _)) => Ok(doc),
                 Err(e) if matches!(e.kind(), ErrorKind::Empty) => Ok(Document::default()),
                 Err(e) => Err(e),
@@ -285,7 +289,7 @@ impl From<TmItem> for Unit {
 #[allow(clippy::too_many_arguments)]
 fn write_tm(
     py: Python<'_>,
-    beads: Vec<TmItem>,
+    beads: &Bound<'_, PyAny>,
     path: PathBuf,
     format: Option<String>,
     src_lang: Option<String>,
@@ -299,7 +303,17 @@ fn write_tm(
     let tm = Tm {
         src_lang: src_lang.clone().unwrap_or_else(|| "und".to_string()),
         tgt_lang: tgt_lang.clone().unwrap_or_else(|| "und".to_string()),
-        units: beads.into_iter().map(Unit::from).collect(),
+        units: beads
+            .try_iter()?
+            .enumerate()
+            .map(|(n, item)| {
+                item?.extract::<TmItem>().map(Unit::from).map_err(|_| {
+                    PyTypeError::new_err(format!(
+                        "write_tm(): item {n}: expected a Bead or a tuple (src, tgt[, score])"
+                    ))
+                })
+            })
+            .collect::<PyResult<_>>()?,
     };
     let write = || -> crate::Result<()> {
         let format = output_format(format.as_deref(), &path)?;
