@@ -3,6 +3,8 @@
 from os import PathLike
 from typing import Iterable, Iterator, List, Literal, Optional, Sequence, Tuple, Union, overload
 
+from typing_extensions import TypedDict, Unpack
+
 __version__: str
 MODELS: List[str]
 """Aligner variants for ``model=``: ``full``, ``anchors``, ``length``, ``gale-church``."""
@@ -12,6 +14,40 @@ Side = Union[str, Sequence[str]]
 """A text (segmented by bitalign) or a list of sentences (one per item; ``""`` separates
 paragraphs)."""
 Model = Literal["full", "anchors", "length", "gale-church"]
+
+class AlignOptions(TypedDict, total=False):
+    """Keywords of ``align``, ``align_files`` and ``align_many``: the CLI's flags."""
+
+    src_lang: Optional[str]
+    """Source language code (e.g. ``en``); detected when absent."""
+    tgt_lang: Optional[str]
+    """Target language code; detected when absent."""
+    presegmented: bool
+    """Texts hold one sentence per line (blank lines between paragraphs): no splitting."""
+    model: Model
+    """Aligner variant (default ``full``)."""
+    min_score: Optional[float]
+    """Drop beads whose confidence is below this."""
+    dedup: bool
+    """Keep only the first of identical sentence pairs."""
+    one_sided: bool
+    """Keep 1-0 and 0-1 beads (default True, as ``-f jsonl``)."""
+    max_sentence_chars: int
+    """Cut sentences longer than this (default 2000)."""
+    max_dp_cells: int
+    """Most lattice cells one pass may search; beyond, a coarser search and a UserWarning."""
+    dictionary: Optional[StrPath]
+    """Bilingual dictionary in hunalign's format (``target @ source`` per line)."""
+    srx: Optional[StrPath]
+    """SRX 2.0 segmentation rules instead of the built-in segmenter."""
+    encoding: Optional[str]
+    """Input encoding of files (``align_files``); detected when absent."""
+    max_input_bytes: int
+    """Refuse inputs larger than this."""
+    embed: None
+    """Reserved for the model-based signal; this build has none (any value raises)."""
+    jobs: Optional[int]
+    """Worker threads (default: one per core); the result does not depend on it."""
 
 class BitalignError(Exception):
     """Base of every error bitalign raises."""
@@ -61,52 +97,20 @@ class AlignMany(Iterator[Union[List[Bead], BitalignError]]):
 def align(
     src: Side,
     tgt: Side,
-    *,
-    src_lang: Optional[str] = None,
-    tgt_lang: Optional[str] = None,
-    presegmented: bool = False,
-    model: Model = "full",
-    min_score: Optional[float] = None,
-    dedup: bool = False,
-    one_sided: bool = True,
-    max_sentence_chars: int = 2000,
-    max_dp_cells: int = ...,
-    dictionary: Optional[StrPath] = None,
-    srx: Optional[StrPath] = None,
-    max_input_bytes: int = ...,
-    embed: None = None,
-    jobs: Optional[int] = None,
+    **options: Unpack[AlignOptions],
 ) -> List[Bead]:
     """Aligns a text and its translation: every bead in order, one-sided ones included
     (``one_sided=False`` leaves them out), exactly the records of ``bitalign align -f jsonl``.
 
-    Languages are detected when not given. ``model`` picks the aligner variant, ``min_score``
-    and ``dedup`` filter as the CLI's flags do, ``dictionary`` is a hunalign-style
-    ``target @ source`` file, ``srx`` SRX 2.0 rules. ``jobs`` threads (default: one per core);
-    the result does not depend on it. ``embed`` is reserved for the model-based signal, which
-    this build does not have (any value but ``None`` raises ``BitalignError``). The GIL is
-    released while aligning.
+    Options (``AlignOptions``) mean what the CLI's flags mean. ``embed`` is reserved for the
+    model-based signal, which this build does not have (any value but ``None`` raises
+    ``BitalignError``). The GIL is released while aligning.
     """
 
 def align_files(
     src_path: StrPath,
     tgt_path: StrPath,
-    *,
-    encoding: Optional[str] = None,
-    src_lang: Optional[str] = None,
-    tgt_lang: Optional[str] = None,
-    presegmented: bool = False,
-    model: Model = "full",
-    min_score: Optional[float] = None,
-    dedup: bool = False,
-    one_sided: bool = True,
-    max_sentence_chars: int = 2000,
-    max_dp_cells: int = ...,
-    dictionary: Optional[StrPath] = None,
-    srx: Optional[StrPath] = None,
-    max_input_bytes: int = ...,
-    embed: None = None,
-    jobs: Optional[int] = None,
+    **options: Unpack[AlignOptions],
 ) -> List[Bead]:
     """Reads and aligns two files as ``bitalign align SRC TGT -f jsonl`` does (encoding
     detected unless given; ``pair_id`` is the source file's stem). Unreadable files raise
@@ -116,20 +120,7 @@ def align_many(
     pairs: Iterable[Union[Tuple[Side, Side], Tuple[Side, Side, str]]],
     *,
     errors: Literal["raise", "return"] = "raise",
-    src_lang: Optional[str] = None,
-    tgt_lang: Optional[str] = None,
-    presegmented: bool = False,
-    model: Model = "full",
-    min_score: Optional[float] = None,
-    dedup: bool = False,
-    one_sided: bool = True,
-    max_sentence_chars: int = 2000,
-    max_dp_cells: int = ...,
-    dictionary: Optional[StrPath] = None,
-    srx: Optional[StrPath] = None,
-    max_input_bytes: int = ...,
-    embed: None = None,
-    jobs: Optional[int] = None,
+    **options: Unpack[AlignOptions],
 ) -> AlignMany:
     """Aligns a corpus in parallel (``jobs`` threads, default one per core) and yields one list
     of beads per pair, in input order; each equals ``align`` on that pair. Pairs are

@@ -75,3 +75,12 @@ def test_a_wrong_argument_type_is_a_type_error_not_a_crash():
         bitalign.align(42, "b.")
     with pytest.raises(TypeError, match="item 1"):
         bitalign.write_tm([("a", "b"), 7], "/tmp/never-written.tmx")
+
+
+def test_a_panic_on_a_worker_thread_is_a_bitalign_error_not_a_crash():
+    from bitalign import _native
+
+    with pytest.raises(bitalign.BitalignError, match=r"internal error \(panic\): bead 63"):
+        _native._panic_in_worker(jobs=2)
+    # The interpreter and the library still work afterwards.
+    assert bitalign.split("One. Two.", "en") == ["One.", "Two."]

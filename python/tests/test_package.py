@@ -27,9 +27,27 @@ def stub_names():
 
 def test_the_stubs_declare_exactly_what_the_module_exports():
     exported = {n for n in dir(_native) if not n.startswith("_")} | {"__version__"}
-    declared = {n for n in stub_names() if n not in {"StrPath", "Side", "Model"}}
+    declared = {n for n in stub_names() if n not in {"StrPath", "Side", "Model", "AlignOptions"}}
     assert declared == exported
     assert set(bitalign.__all__) == exported
+
+
+def stub_option_keys():
+    tree = ast.parse((Path(bitalign.__file__).parent / "_native.pyi").read_text())
+    [options] = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "AlignOptions"]
+    return [n.target.id for n in options.body if isinstance(n, ast.AnnAssign)]
+
+
+def test_every_option_in_the_stubs_is_a_keyword_the_module_accepts():
+    keys = stub_option_keys()
+    assert len(keys) == 15
+    for key in keys:
+        try:
+            bitalign.align("One.", "Eins.", **{key: None})
+        except TypeError as e:
+            assert "unexpected keyword" not in str(e), key
+    with pytest.raises(TypeError, match="unexpected keyword"):
+        bitalign.align("One.", "Eins.", **{"not_an_option": None})
 
 
 def test_the_package_is_typed():

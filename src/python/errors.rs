@@ -12,7 +12,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyTuple, PyType};
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{panic_message, Error, ErrorKind};
 
 create_exception!(
     bitalign,
@@ -40,14 +40,10 @@ impl From<Error> for Failure {
 pub(crate) fn guarded<T>(f: impl FnOnce() -> Result<T, Error>) -> Result<T, Failure> {
     match panic::catch_unwind(AssertUnwindSafe(f)) {
         Ok(r) => r.map_err(Failure::Lib),
-        Err(payload) => {
-            let what = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown cause".to_string());
-            Err(Failure::Panic(format!("internal error (panic): {what}")))
-        }
+        Err(payload) => Err(Failure::Panic(format!(
+            "internal error (panic): {}",
+            panic_message(payload.as_ref())
+        ))),
     }
 }
 
@@ -89,6 +85,26 @@ fn subclass(
     ns.set_item("__str__", base_str)?;
     let class = py.get_type::<PyType>().call1((name, bases, ns))?;
     Ok(class.cast_into::<PyType>()?.unbind())
+}
+
+/// For the tests: a panic on a worker thread of a pool of `jobs`, which must come back as a
+/// `BitalignError`, never abort the interpreter.
+#[pyfunction]
+#[pyo3(signature = (jobs = 2))]
+pub(crate) fn _panic_in_worker(py: Python<'_>, jobs: usize) -> PyResult<()> {
+    use rayon::prelude::*;
+    py.detach(|| {
+        guarded(|| {
+            let pool = crate::pipeline::worker_pool(Some(jobs))?;
+            pool.install(|| {
+                (0..64)
+                    .into_par_iter()
+                    .for_each(|k| assert!(k < 63, "bead {k}"))
+            });
+            Ok(())
+        })
+    })
+    .map_err(|e| to_py(py, e))
 }
 
 /// The Python exception for a failure.

@@ -358,5 +358,6 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(split, m)?)?;
     m.add_function(wrap_pyfunction!(read_tm, m)?)?;
     m.add_function(wrap_pyfunction!(write_tm, m)?)?;
+    m.add_function(wrap_pyfunction!(errors::_panic_in_worker, m)?)?;
     Ok(())
 }
