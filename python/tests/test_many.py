@@ -68,3 +68,17 @@ def test_a_datasets_style_batch_function_explodes_documents_into_sentence_pairs(
     out = to_sentences(batch)
     expected = sum((len(bitalign.align(s, t, one_sided=False)) for s, t in pairs), 0)
     assert len(out["src"]) == expected and len(out["tgt"]) == expected
+
+
+def test_an_error_in_the_input_iterable_comes_after_the_pairs_read_before_it():
+    def pairs():
+        yield ("One.", "Eins.")
+        yield ("Two.", "Zwei.")
+        raise RuntimeError("source broke")
+
+    it = bitalign.align_many(pairs())
+    assert next(it)[0].src == "One."
+    assert next(it)[0].src == "Two."
+    with pytest.raises(RuntimeError, match="source broke"):
+        next(it)
+    assert list(it) == []

@@ -57,6 +57,8 @@ pub(crate) struct AlignMany {
     taken: usize,
     ready: VecDeque<PyResult<Vec<Bead>>>,
     exhausted: bool,
+    /// What the input iterable raised: raised in turn, after the pairs read before it.
+    source_error: Option<PyErr>,
     return_errors: bool,
 }
 
@@ -100,6 +102,7 @@ pub(crate) fn align_many(
         taken: 0,
         ready: VecDeque::new(),
         exhausted: false,
+        source_error: None,
         return_errors,
     })
 }
@@ -115,7 +118,7 @@ impl AlignMany {
             self.fill(py)?;
         }
         match self.ready.pop_front() {
-            None => Ok(None),
+            None => self.source_error.take().map_or(Ok(None), Err),
             Some(Ok(beads)) => Ok(Some(beads.into_pyobject(py)?.into_any().unbind())),
             Some(Err(e)) if self.return_errors => Ok(Some(e.into_value(py).into_any())),
             Some(Err(e)) => Err(e),
@@ -129,15 +132,22 @@ impl AlignMany {
         let mut inputs: Vec<Result<PairInput, PyErr>> = Vec::with_capacity(self.chunk);
         let iter = self.pairs.bind(py).clone();
         for item in iter.take(self.chunk) {
+            let item = match item {
+                Ok(item) => item,
+                Err(e) => {
+                    self.source_error = Some(e);
+                    break;
+                }
+            };
             let n = self.taken;
             self.taken += 1;
-            inputs.push(item?.extract::<PairArg>().map(PairInput::from).map_err(|_| {
+            inputs.push(item.extract::<PairArg>().map(PairInput::from).map_err(|_| {
                 PyTypeError::new_err(format!(
                     "pair {n}: expected (src, tgt) or (src, tgt, pair_id), each side a str or a list of str"
                 ))
             }));
         }
-        if inputs.len() < self.chunk {
+        if inputs.len() < self.chunk || self.source_error.is_some() {
             self.exhausted = true;
         }
         let first = self.taken - inputs.len();
