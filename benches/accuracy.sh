@@ -165,6 +165,85 @@ run_peer() { # system name, package, run_peers.py name
 run_peer "PyPI galechurch" galechurch galechurch
 run_peer "nltk align_blocks" nltk nltk
 
+# --- short documents: tico19-en-ar-short --------------------------------------------------
+# 426 English–Arabic documents of about five sentences with credits, bylines and untranslated
+# lines on one side (../shared/bench/tico19-en-ar-short). Gold segmentation, one alignment
+# per document, for every system; bitalign also on the raw text through `batch`. Scored as
+# text pairs (../shared/bench/pairscore.py: strict and tiled F1) with the share of two-sided
+# pairs scored >= .9 that are exactly a gold link.
+SHORT=${SHORT:-../shared/bench/tico19-en-ar-short}
+HUNALIGN=${HUNALIGN:-../shared/peers/hunalign}
+SHORT_ROWS=$OUT/short.md
+: > "$SHORT_ROWS"
+short_row() { # system, hypothesis folder (<doc>.jsonl), seconds
+  local json=$2.score.json
+  if python3 "$PEERS/short_docs.py" score "$SHORT" "$2" > "$json" 2> "$json.err"; then
+    python3 -c 'import json,sys; r=json.load(open(sys.argv[2])); s=r["sure_exact"]
+print("| %s | %.3f | %.3f | %.3f | %s | %s |" % (sys.argv[1], r["strict"]["F1"], r["tiled"]["F1"], r["strict"]["P"], "–" if s is None else "%.3f of %d" % (s, r["sure_pairs"]), sys.argv[3]))' \
+      "$1" "$json" "$3" >> "$SHORT_ROWS"
+  else
+    echo "| $1 — failed: $(why "$json.err") | – | – | – | – | – |" >> "$SHORT_ROWS"
+  fi
+}
+if [ -f "$SHORT/CMU_1-000/gold.json" ]; then
+  segs=$OUT/short-segs
+  python3 "$PEERS/short_docs.py" segs "$SHORT" "$segs"
+  log "short documents: bitalign, gold segmentation"
+  hyp=$OUT/short-bitalign
+  mkdir -p "$hyp"
+  t0=$(now)
+  for f in "$segs"/src/*.txt; do
+    d=$(basename "$f" .txt)
+    "$BIN" align --presegmented "$f" "$segs/tgt/$d.txt" --src-lang en --tgt-lang ar -f jsonl \
+      -o "$hyp/$d.jsonl" 2>> "$hyp.err"
+  done
+  short_row "bitalign (gold segmentation)" "$hyp" "$(since "$t0")"
+  log "short documents: bitalign batch, raw text"
+  raw=$OUT/short-raw
+  mkdir -p "$raw/en" "$raw/ar"
+  for d in "$SHORT"/*/; do
+    n=$(basename "$d")
+    [ -f "$d/src.txt" ] && cp "$d/src.txt" "$raw/en/$n.txt" && cp "$d/tgt.txt" "$raw/ar/$n.txt"
+  done
+  t0=$(now)
+  if "$BIN" batch "$raw" -o "$raw.out" -f jsonl --src-lang en > /dev/null 2> "$raw.err"; then
+    short_row "bitalign batch (raw text)" "$raw.out/ar" "$(since "$t0")"
+  else
+    echo "| bitalign batch (raw text) — failed: $(why "$raw.err") | – | – | – | – | – |" >> "$SHORT_ROWS"
+  fi
+  if [ -x "$HUNALIGN/hunalign" ]; then
+    log "short documents: hunalign"
+    lad=$OUT/short-hunalign-ladders
+    mkdir -p "$lad"
+    t0=$(now)
+    for f in "$segs"/src/*.txt; do
+      d=$(basename "$f" .txt)
+      "$HUNALIGN/hunalign" "$HUNALIGN/null.dic" "$f" "$segs/tgt/$d.txt" > "$lad/$d.ladder" 2>> "$lad.err"
+    done
+    secs=$(since "$t0")
+    python3 "$PEERS/short_docs.py" pairs ladder "$segs" "$lad" "$OUT/short-hunalign"
+    short_row "hunalign (null dictionary)" "$OUT/short-hunalign" "$secs"
+  else
+    echo "| hunalign — skipped: no build in $HUNALIGN (see ../shared/peers/hunalign/README.md) | – | – | – | – | – |" >> "$SHORT_ROWS"
+  fi
+  for peer in galechurch nltk; do
+    name="PyPI $peer"; [ "$peer" = nltk ] && name="nltk align_blocks"
+    if [ -z "$peer_python" ] || ! "$peer_python" -c "import $peer" 2> /dev/null; then
+      echo "| $name — skipped: not installed | – | – | – | – | – |" >> "$SHORT_ROWS"
+      continue
+    fi
+    log "short documents: $name"
+    if secs=$("$peer_python" "$PEERS/run_peers.py" "$peer" "$segs/src" "$segs/tgt" "$OUT/short-$peer-vec" 2> "$OUT/short-$peer.err"); then
+      python3 "$PEERS/short_docs.py" pairs vecalign "$segs" "$OUT/short-$peer-vec" "$OUT/short-$peer"
+      short_row "$name" "$OUT/short-$peer" "$secs"
+    else
+      echo "| $name — failed: $(why "$OUT/short-$peer.err") | – | – | – | – | – |" >> "$SHORT_ROWS"
+    fi
+  done
+else
+  echo "| skipped: $SHORT not found | – | – | – | – | – |" >> "$SHORT_ROWS"
+fi
+
 # --- calibration of the full model -----------------------------------------------------
 log "calibration (--model full, jsonl)"
 jsonl=$OUT/bitalign-full.jsonl
@@ -186,6 +265,15 @@ echo "Seconds: wall time of \`bitalign align\` (whole process); for the peers, r
 echo "aligning and writing inside Python (interpreter start and package import not counted)."
 echo "Peers get the same sentence lengths (non-space characters), one block per document."
 echo
+echo "## Short documents: tico19-en-ar-short (426 en–ar documents of ~5 sentences, one-sided credits, bylines, untranslated lines)"
+echo
+echo "| system | F1 strict | F1 tiled | P strict | pairs scored >= .9 exactly right | seconds |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+cat "$SHORT_ROWS"
+echo
+echo "Gold segmentation, one alignment per document (all systems), except the raw-text batch row."
+echo "Scored with ../shared/bench/pairscore.py (text pairs); peers give no confidence."
+echo
 echo "### Calibration of \`--model full\` bead scores (jsonl)"
 echo
 cat "$calibration"
@@ -204,6 +292,10 @@ echo "# dev in K pieces (batch with per-pair or corpus lexicon):"
 echo "python3 $PEERS/split_dev.py split \$DEV/dev.de \$DEV/dev.fr \$DEV/dev.defr 10 k10 de fr"
 echo "target/release/bitalign batch k10/corpus --src-lang de --tgt-lang fr --presegmented -f vecalign -o k10/out   # --no-corpus-lexicon: per pair"
 echo "python3 $PEERS/split_dev.py join k10 k10/out/fr vecalign > k10.defr && target/release/bitalign eval --gold \$DEV/dev.defr --hyp k10.defr"
+echo "# short documents (gold segmentation, hunalign and peers the same way):"
+echo "python3 $PEERS/short_docs.py segs $SHORT segs && mkdir -p hyp"
+echo "for f in segs/src/*.txt; do d=\$(basename \$f .txt); target/release/bitalign align --presegmented \$f segs/tgt/\$d.txt --src-lang en --tgt-lang ar -f jsonl -o hyp/\$d.jsonl; done"
+echo "python3 $PEERS/short_docs.py score $SHORT hyp"
 echo "# calibration:"
 echo "target/release/bitalign align --presegmented \$DEV/dev.de \$DEV/dev.fr --src-lang de --tgt-lang fr --model full -f jsonl -o hyp.jsonl"
 echo "python3 $PEERS/calibration.py \$DEV/dev.defr hyp.jsonl"

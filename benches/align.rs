@@ -162,7 +162,7 @@ fn bench_scoring(c: &mut Criterion) {
     let lengths = |d: &Document| -> Vec<usize> {
         d.sentences.iter().map(|s| s.text.chars().count()).collect()
     };
-    let length = LengthModel::new(&lengths(&src), &lengths(&tgt));
+    let length = LengthModel::new(&lengths(&src), &lengths(&tgt), None);
     let anchors = Anchors::from_keys(&keys(&src), &keys(&tgt));
     let beads = beads_near_diagonal(src.len(), tgt.len());
 

@@ -1,6 +1,8 @@
 """Align a one-sentence-per-line document pair with a peer Gale-Church aligner.
 
 usage: run_peers.py {galechurch,nltk} SRC TGT OUT
+       run_peers.py {galechurch,nltk} SRC_DIR TGT_DIR OUT_DIR   (every SRC_DIR/<doc>.txt with
+                                        TGT_DIR/<doc>.txt, into OUT_DIR/<doc>.vecalign)
 
 Writes the alignment to OUT in Vecalign format (`[0, 1]:[2]` per line, `[i]:[]` and
 `[]:[j]` for unaligned sentences) and prints on stdout the seconds the alignment took
@@ -14,6 +16,7 @@ what galechurch computes itself (ported from the original `align` program) and w
 hand to nltk, whose align_blocks takes lengths rather than sentences.
 """
 
+import os
 import sys
 import time
 
@@ -111,12 +114,23 @@ def main(argv):
     __import__({"galechurch": "galechurch", "nltk": "nltk.translate.gale_church"}[peer])
 
     start = time.perf_counter()
+    if os.path.isdir(src_path):
+        os.makedirs(out_path, exist_ok=True)
+        for name in sorted(os.listdir(src_path)):
+            doc = os.path.splitext(name)[0]
+            align_file(align, os.path.join(src_path, name), os.path.join(tgt_path, name),
+                       os.path.join(out_path, doc + ".vecalign"))
+    else:
+        align_file(align, src_path, tgt_path, out_path)
+    print(f"{time.perf_counter() - start:.2f}")
+
+
+def align_file(align, src_path, tgt_path, out_path):
     src, tgt = read_sentences(src_path), read_sentences(tgt_path)
     beads = align(src, tgt)
     with open(out_path, "w", encoding="utf-8") as f:
         for s, t in beads:
             f.write(f"{s}:{t}\n")
-    print(f"{time.perf_counter() - start:.2f}")
 
 
 if __name__ == "__main__":

@@ -75,11 +75,89 @@ fn ln_len(chars: usize) -> f64 {
     (chars as f64 + 1.0).ln()
 }
 
+/// Characters a language spends on what English says in 100, over 100 (the length ratio of
+/// a language pair is the ratio of these). Measured on gold 1-1 beads: English–Arabic
+/// (TICO-19) 0.90, German–French (Text+Berg) 1.03, Chinese–English (MAC) 0.27; the others
+/// from published text-expansion tables. Only the start of an estimate: the pair's own
+/// beads take over as the document grows.
+const CHAR_FACTORS: &[(&str, f64)] = &[
+    ("en", 1.0),
+    ("ar", 0.90),
+    ("fa", 0.92),
+    ("ur", 0.95),
+    ("he", 0.80),
+    ("de", 1.12),
+    ("nl", 1.10),
+    ("sv", 1.02),
+    ("da", 1.02),
+    ("no", 1.02),
+    ("nb", 1.02),
+    ("fi", 1.05),
+    ("fr", 1.15),
+    ("es", 1.14),
+    ("it", 1.12),
+    ("pt", 1.12),
+    ("ro", 1.12),
+    ("ca", 1.12),
+    ("pl", 1.08),
+    ("cs", 1.0),
+    ("sk", 1.0),
+    ("hu", 1.05),
+    ("ru", 1.05),
+    ("uk", 1.05),
+    ("bg", 1.05),
+    ("el", 1.15),
+    ("tr", 1.02),
+    ("hi", 1.05),
+    ("th", 0.95),
+    ("vi", 1.1),
+    ("id", 1.12),
+    ("zh", 0.27),
+    ("ja", 0.38),
+    ("ko", 0.45),
+];
+
+/// Languages written without spaces between words, whose length against an alphabetic
+/// language varies most from text to text (MAC chapters: 3.4 to 5.2 English characters per
+/// Chinese one; a press release 2.7): their prior is trusted less.
+const LOOSE: &[&str] = &["zh", "ja", "ko", "th"];
+
+/// The expected `ln(Lt/Ls)` of the language pair, and how many beads of the pair's own that
+/// is worth, when both languages are in [`CHAR_FACTORS`].
+pub fn prior_log_ratio(src_lang: &str, tgt_lang: &str) -> Option<(f64, f64)> {
+    let base = |lang: &str| {
+        lang.split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase()
+    };
+    let (s, t) = (base(src_lang), base(tgt_lang));
+    let factor = |lang: &str| CHAR_FACTORS.iter().find(|f| f.0 == lang).map(|f| f.1);
+    let ratio = (factor(&t)? / factor(&s)?).ln();
+    let loose = LOOSE.contains(&s.as_str()) != LOOSE.contains(&t.as_str());
+    Some((
+        ratio,
+        if loose {
+            PRIOR_BEADS / 4.0
+        } else {
+            PRIOR_BEADS
+        },
+    ))
+}
+
+/// Pseudo-beads the prior length ratio weighs against the pair's own: a five-sentence
+/// document learns a little from itself, a long one nearly all.
+const PRIOR_BEADS: f64 = 12.0;
+
 /// Length model of one document pair.
 #[derive(Debug, Clone)]
 pub struct LengthModel {
     /// Mean of `ln(Lt+1) - ln(Ls+1)` over true beads.
     mu: f64,
+    /// What `mu` is shrunk toward, and how many beads that is worth ([`PRIOR_BEADS`] when
+    /// the language pair is known, else the whole-text ratio worth as many as a short
+    /// document's sentences).
+    prior: (f64, f64),
     /// Variance of that difference is `a + b / (Ls + Lt + 2)`: short sentences vary more.
     a: f64,
     b: f64,
@@ -137,16 +215,24 @@ impl Runs {
 }
 
 impl LengthModel {
-    /// Initial model from the sentence lengths (in characters) of both sides.
-    pub fn new(src_len: &[usize], tgt_len: &[usize]) -> Self {
+    /// Initial model from the sentence lengths (in characters) of both sides, and the length
+    /// ratio expected for the language pair when known ([`prior_log_ratio`]).
+    pub fn new(src_len: &[usize], tgt_len: &[usize], prior: Option<(f64, f64)>) -> Self {
         let ts: usize = src_len.iter().sum::<usize>().max(1);
         let tt: usize = tgt_len.iter().sum::<usize>().max(1);
         let (src, tgt) = (
             Marginals::from_lengths(src_len),
             Marginals::from_lengths(tgt_len),
         );
+        // The whole-text ratio counts lines without counterpart too: in a short document
+        // one untranslated sentence moves it a lot, so a known pair's ratio weighs in.
+        let whole = (tt as f64 / ts as f64).ln();
+        let n = src_len.len().min(tgt_len.len()) as f64;
+        let prior = prior.unwrap_or((whole, PRIOR_BEADS));
+        let mu = (prior.0 * prior.1 + whole * n) / (prior.1 + n);
         let mut model = LengthModel {
-            mu: (tt as f64 / ts as f64).ln(),
+            mu,
+            prior,
             a: 0.01,
             b: 6.0,
             eps: 0.02,
@@ -180,13 +266,20 @@ impl LengthModel {
     }
 
     /// Refits ratio and variance on lengths of beads believed right (`(Ls, Lt)` pairs).
+    /// The ratio is shrunk toward the prior ([`PRIOR_BEADS`]); the variance, which a few
+    /// beads cannot tell, is refitted from eight beads on.
     pub fn refit(&mut self, pairs: &[(usize, usize)]) {
-        if pairs.len() < 8 {
+        if pairs.is_empty() {
             return;
         }
         let mut resid: Vec<f64> = pairs.iter().map(|&(s, t)| ln_len(t) - ln_len(s)).collect();
         resid.sort_by(f64::total_cmp);
-        self.mu = resid[resid.len() / 2];
+        let n = resid.len() as f64;
+        self.mu = (self.prior.0 * self.prior.1 + resid[resid.len() / 2] * n) / (self.prior.1 + n);
+        self.tabulate();
+        if pairs.len() < 8 {
+            return;
+        }
         // Least squares of r² on 1/(L+2), ignoring gross outliers.
         let pts: Vec<(f64, f64)> = pairs
             .iter()
@@ -351,7 +444,7 @@ mod tests {
     fn model() -> LengthModel {
         let src: Vec<usize> = (0..200).map(|k| 40 + (k * 37) % 120).collect();
         let tgt: Vec<usize> = src.iter().map(|l| l * 12 / 10).collect();
-        LengthModel::new(&src, &tgt)
+        LengthModel::new(&src, &tgt, None)
     }
 
     #[test]
@@ -376,9 +469,27 @@ mod tests {
     #[test]
     fn refit_learns_the_pair_length_ratio() {
         let mut m = model();
-        let pairs: Vec<(usize, usize)> = (0..50).map(|k| (50 + k, 2 * (50 + k))).collect();
+        let pairs: Vec<(usize, usize)> =
+            (0..400).map(|k| (50 + k % 50, 2 * (50 + k % 50))).collect();
         m.refit(&pairs);
         assert!((m.mu - 2f64.ln()).abs() < 0.05, "{}", m.mu);
+    }
+
+    #[test]
+    fn a_few_beads_move_the_ratio_only_part_of_the_way_from_the_language_prior() {
+        let prior = prior_log_ratio("en", "ar").expect("known pair");
+        let en_ar = prior.0;
+        let mut m = LengthModel::new(&[100; 5], &[200; 5], Some(prior));
+        m.refit(&[(100, 200); 4]);
+        let learned = 2f64.ln();
+        assert!(
+            m.mu > en_ar && m.mu < en_ar + (learned - en_ar) / 2.0,
+            "{}",
+            m.mu
+        );
+        assert_eq!(prior_log_ratio("xx", "ar"), None);
+        let zh = prior_log_ratio("zh-Hans", "en").expect("zh");
+        assert!(zh.0 > 1.0 && zh.1 < prior.1, "{zh:?}");
     }
 
     #[test]

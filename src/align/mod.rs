@@ -12,6 +12,7 @@ pub mod dp;
 pub mod length;
 pub mod lexicon;
 pub mod logspace;
+pub mod orphan;
 pub mod shapes;
 
 use anchors::Anchors;
@@ -68,11 +69,18 @@ struct Side {
     para: Vec<bool>,
     /// How many original sentences each unit stands for.
     units: Vec<usize>,
+    /// Evidence (log-odds) that each unit has no counterpart ([`orphan`]); zero for blocks.
+    orphan: Vec<f32>,
 }
 
 impl Side {
-    fn of(doc: &Document) -> Self {
+    fn of(doc: &Document, orphans: bool) -> Self {
         Side {
+            orphan: if orphans {
+                orphan::evidence(doc)
+            } else {
+                vec![0.0; doc.len()]
+            },
             len: doc
                 .sentences
                 .iter()
@@ -88,6 +96,7 @@ impl Side {
             len: self.len.chunks(k).map(|c| c.iter().sum()).collect(),
             para: self.para.chunks(k).map(|c| c[0]).collect(),
             units: self.units.chunks(k).map(|c| c.iter().sum()).collect(),
+            orphan: vec![0.0; self.len.len().div_ceil(k)],
         }
     }
 }
@@ -100,6 +109,9 @@ struct Level<'a> {
     src: Side,
     tgt: Side,
     anchors: Option<Anchors>,
+    /// The length ratio expected for the language pair and its weight
+    /// ([`length::prior_log_ratio`]).
+    ratio: Option<(f64, f64)>,
 }
 
 impl<'a> Level<'a> {
@@ -110,11 +122,13 @@ impl<'a> Level<'a> {
                 (d.sentences[k].key.as_str(), d.starts_paragraph(k))
             })
         });
+        let orphans = cfg.anchors && !cfg.gale_church;
         Level {
             docs: Some((src, tgt)),
-            src: Side::of(src),
-            tgt: Side::of(tgt),
+            src: Side::of(src, orphans),
+            tgt: Side::of(tgt, orphans),
             anchors,
+            ratio: length::prior_log_ratio(&src.lang, &tgt.lang),
         }
     }
 
@@ -125,6 +139,7 @@ impl<'a> Level<'a> {
             src: self.src.coarsen(k),
             tgt: self.tgt.coarsen(k),
             anchors: self.anchors.as_ref().map(|a| a.coarsen(k)),
+            ratio: self.ratio,
         }
     }
 
@@ -145,6 +160,9 @@ struct Scorer<'a> {
     /// its sentences (else a periodic text can slip by a period for the price of one bead).
     src_units: Vec<usize>,
     tgt_units: Vec<usize>,
+    /// Prefix sums of each side's one-sided evidence ([`orphan`]).
+    src_orphan: Vec<f64>,
+    tgt_orphan: Vec<f64>,
     priors: Priors,
     length: LengthModel,
     gale_church: Option<GaleChurch>,
@@ -163,6 +181,8 @@ impl<'a> Scorer<'a> {
             tgt_para: prefix(&flags(&tgt.para)),
             src_units: prefix(&src.units),
             tgt_units: prefix(&tgt.units),
+            src_orphan: prefix_f(&src.orphan),
+            tgt_orphan: prefix_f(&tgt.orphan),
             priors: if cfg.gale_church {
                 Priors::gale_church()
             } else if level.docs.is_none() {
@@ -170,7 +190,7 @@ impl<'a> Scorer<'a> {
             } else {
                 Priors::default()
             },
-            length: LengthModel::new(&src.len, &tgt.len),
+            length: LengthModel::new(&src.len, &tgt.len, level.ratio),
             gale_church: cfg.gale_church.then(|| GaleChurch::new(&src.len, &tgt.len)),
             anchors: level.anchors,
             docs: level.docs,
@@ -183,10 +203,17 @@ impl<'a> Scorer<'a> {
     fn score(&self, i: usize, j: usize, k: usize, hit: f32) -> f64 {
         let (s, lp) = (self.priors.shapes[k], self.priors.log_prior[k]);
         let drift = self.drift(i, j, s);
+        let (ws, wt) = (
+            self.src_orphan[i + s.di] - self.src_orphan[i],
+            self.tgt_orphan[j + s.dj] - self.tgt_orphan[j],
+        );
         if s.di == 0 || s.dj == 0 {
-            return lp * self.units(i, j, s) as f64 - drift;
+            return lp * self.units(i, j, s) as f64 - drift + ws + wt;
         }
-        let mut v = lp - drift;
+        // A line likely without counterpart inside a two-sided bead must be matched by one
+        // of its kind on the other side (a credit translated as a credit), else it was
+        // swallowed; matched, the two lines are a weak anchor (a byline for a byline).
+        let mut v = lp - drift - ORPHAN_MISMATCH * (ws - wt).abs() + ORPHAN_MATCH * ws.min(wt);
         v += match &self.gale_church {
             Some(gc) => gc.log_p(
                 self.src_pre[i + s.di] - self.src_pre[i],
@@ -389,6 +416,17 @@ fn unit_hash(k: u64) -> f64 {
     (z ^ (z >> 31)) as f64 / (u64::MAX as f64 + 1.0)
 }
 
+fn prefix_f(values: &[f32]) -> Vec<f64> {
+    let mut out = Vec::with_capacity(values.len() + 1);
+    out.push(0.0);
+    let mut acc = 0.0;
+    for &v in values {
+        acc += f64::from(v);
+        out.push(acc);
+    }
+    out
+}
+
 fn prefix(lengths: &[usize]) -> Vec<usize> {
     let mut out = Vec::with_capacity(lengths.len() + 1);
     out.push(0);
@@ -403,6 +441,13 @@ fn prefix(lengths: &[usize]) -> Vec<usize> {
 /// Cost per original sentence of a coarse bead for each unit of relative distance (share of
 /// the document) between its end and the diagonal.
 const DRIFT_COST: f64 = 1.0;
+
+/// How much of a line's one-sided evidence a two-sided bead pays when the other side has
+/// no such line.
+const ORPHAN_MISMATCH: f64 = 0.5;
+
+/// How much of the one-sided evidence that both sides of a bead share is counted for it.
+const ORPHAN_MATCH: f64 = 0.5;
 
 /// Log cost of each paragraph break inside one side of a bead that the other side lacks.
 const PARAGRAPH_BREAK_COST: f64 = 5.0;
@@ -813,12 +858,14 @@ mod tests {
             len: vec![len; k],
             para: vec![false; k],
             units: vec![512; k],
+            orphan: vec![0.0; k],
         };
         Level {
             docs: None,
             src: side(n, 1000),
             tgt: side(m, 1000 * n / m),
             anchors: None,
+            ratio: None,
         }
     }
 
@@ -851,6 +898,7 @@ mod tests {
         let side = |len: Vec<usize>| Side {
             para: vec![false; len.len()],
             units: vec![1; len.len()],
+            orphan: vec![0.0; len.len()],
             len,
         };
         Level {
@@ -858,6 +906,7 @@ mod tests {
             src: side(len),
             tgt: side(tgt),
             anchors: None,
+            ratio: None,
         }
     }
 
