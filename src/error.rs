@@ -162,9 +162,28 @@ impl From<ErrorKind> for Error {
     }
 }
 
+/// The message a panic carried (`panic!` with a literal or a formatted string), for reporting
+/// a caught panic as an error instead of aborting a batch or a Python interpreter.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown cause".to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn panic_message_reads_literal_and_formatted_payloads() {
+        let literal = std::panic::catch_unwind(|| panic!("boom")).unwrap_err();
+        assert_eq!(panic_message(literal.as_ref()), "boom");
+        let n = 7;
+        let formatted = std::panic::catch_unwind(|| panic!("bead {n}")).unwrap_err();
+        assert_eq!(panic_message(formatted.as_ref()), "bead 7");
+    }
 
     #[test]
     fn display_names_pair_file_and_line_on_one_line() {

@@ -28,4 +28,7 @@ pub mod review;
 pub mod segment;
 pub mod stream;
 
+#[cfg(feature = "python")]
+mod python;
+
 pub use error::{Error, ErrorKind, Result};

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::align::lexicon::Lexicon;
 use crate::align::{self, AlignConfig, AlignedPair};
 use crate::document::{Document, Sentence};
 use crate::error::{Error, Result};
@@ -117,6 +118,45 @@ pub fn side_from_text(
         ..SideReport::default()
     };
     Ok((doc, report))
+}
+
+/// The aligner variants by name (`--model`, Python's `model=`): `full` (length, anchors and a
+/// lexicon learned from the text), `anchors` (no lexicon), `length` (length only) and
+/// `gale-church` (the classic baseline).
+pub const MODELS: [&str; 4] = ["full", "anchors", "length", "gale-church"];
+
+/// The aligner settings of a variant named in [`MODELS`]; the CLI and the bindings share it so
+/// a name means the same aligner everywhere.
+pub fn model_config(model: &str) -> Result<AlignConfig> {
+    let mut align = AlignConfig::default();
+    match model {
+        "full" => {}
+        "anchors" => align.lexicon = false,
+        "length" => {
+            align.anchors = false;
+            align.lexicon = false;
+        }
+        "gale-church" => {
+            align.anchors = false;
+            align.lexicon = false;
+            align.gale_church = true;
+        }
+        other => {
+            return Err(Error::msg(format!(
+                "unknown model '{other}' (expected one of: {})",
+                MODELS.join(", ")
+            )))
+        }
+    }
+    Ok(align)
+}
+
+/// Reads a bilingual dictionary in hunalign's format (`target @ source` per line); errors
+/// name the file and line.
+pub fn read_dictionary(path: &Path) -> Result<Arc<Lexicon>> {
+    let text = input::read_file(path, &DecodeOptions::default())?.text;
+    let lex = Lexicon::read_dictionary(&text).map_err(|e| e.with_path(path))?;
+    Ok(Arc::new(lex))
 }
 
 /// The threads a run works on: `jobs` of them, or one per core. Outputs do not depend on
@@ -271,6 +311,17 @@ mod tests {
         let pieces = bounded_pieces(&text, 100);
         assert_eq!(pieces.len(), 3);
         assert_eq!(pieces.concat(), text);
+    }
+
+    #[test]
+    fn model_names_choose_the_signals_and_unknown_names_fail() {
+        let gc = model_config("gale-church").unwrap();
+        assert!(gc.gale_church && !gc.anchors && !gc.lexicon);
+        let anchors = model_config("anchors").unwrap();
+        assert!(anchors.anchors && !anchors.lexicon);
+        assert!(MODELS.iter().all(|m| model_config(m).is_ok()));
+        let e = model_config("bert").unwrap_err().to_string();
+        assert!(e.contains("'bert'") && e.contains("gale-church"), "{e}");
     }
 
     #[test]

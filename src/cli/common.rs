@@ -4,12 +4,11 @@ use std::collections::HashSet;
 use std::io::Write;
 use std::path::Path;
 
-use bitalign::align::lexicon::Lexicon;
 use bitalign::align::{AlignConfig, AlignedPair};
 use bitalign::export::{self, ExportOptions, Format};
 use bitalign::filter::Filter;
 use bitalign::input::DecodeOptions;
-use bitalign::pipeline::Options;
+use bitalign::pipeline::{self, Options};
 use bitalign::review::{Edits, Reviewed};
 use bitalign::segment::srx::Srx;
 use bitalign::Result;
@@ -39,7 +38,7 @@ pub struct InputArgs {
     /// Aligner variant: `full` (default: length, anchors and a lexicon learned from the
     /// text), `anchors` (no lexicon), `length` (length only) or `gale-church` (the classic
     /// baseline).
-    #[arg(long, default_value = "full", value_parser = ["full", "anchors", "length", "gale-church"])]
+    #[arg(long, default_value = "full", value_parser = pipeline::MODELS)]
     pub model: String,
     /// Bilingual dictionary in hunalign's format (`target @ source` per line).
     #[arg(long)]
@@ -58,25 +57,10 @@ impl InputArgs {
     pub fn options(&self) -> Result<Options> {
         let mut align = AlignConfig {
             max_dp_cells: self.max_dp_cells,
-            ..AlignConfig::default()
+            ..pipeline::model_config(&self.model)?
         };
-        match self.model.as_str() {
-            "anchors" => align.lexicon = false,
-            "length" => {
-                align.anchors = false;
-                align.lexicon = false;
-            }
-            "gale-church" => {
-                align.anchors = false;
-                align.lexicon = false;
-                align.gale_church = true;
-            }
-            _ => {}
-        }
         if let Some(path) = &self.dict {
-            let text = bitalign::input::read_file(path, &DecodeOptions::default())?.text;
-            let lex = Lexicon::read_dictionary(&text).map_err(|e| e.with_path(path))?;
-            align.dictionary = Some(std::sync::Arc::new(lex));
+            align.dictionary = Some(pipeline::read_dictionary(path)?);
         }
         let srx = match &self.srx {
             Some(path) => {

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use bitalign::align::AlignedPair;
 use bitalign::document::Document;
-use bitalign::import::{self, InputFormat, Langs};
-use bitalign::{Error, Result};
+use bitalign::import::{self, Langs};
+use bitalign::Result;
 
 use super::common::{write_pairs, OutputArgs, Review};
 
@@ -38,22 +38,13 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
-    let from = match &args.from {
-        Some(f) => f.parse()?,
-        None => InputFormat::from_path(&args.input).ok_or_else(|| {
-            Error::msg("cannot tell the input format from the extension: give --from")
-                .with_path(&args.input)
-        })?,
-    };
+    let from = args.from.as_deref().map(str::parse).transpose()?;
     args.output.format(args.out.as_deref())?;
     let langs = Langs {
         src: args.src_lang.clone(),
         tgt: args.tgt_lang.clone(),
     };
-    let table = import::read_file(&args.input, from, &langs)?;
-    let mut tm = table
-        .select(args.src_lang.as_deref(), args.tgt_lang.as_deref())
-        .map_err(|e| e.with_path(&args.input))?;
+    let mut tm = import::read_tm(&args.input, from, &langs)?;
     // Filtered here, where a unit without a score can pass; the exporters' filter would
     // drop it (its score is NaN).
     tm.filter(args.output.min_score, args.output.dedup);

@@ -14,17 +14,43 @@ use super::{bead_texts, check_pair, keep, known_score, ExportOptions, Format, Si
 use crate::bitext::AlignedPair;
 use crate::error::{Error, Result};
 
-#[derive(Serialize)]
-struct Record<'a> {
-    src: &'a str,
-    tgt: &'a str,
-    src_idx: Vec<usize>,
-    tgt_idx: Vec<usize>,
+/// One JSONL record: what `-f jsonl` writes for a bead, and what the Python bindings return
+/// (so both give the same texts, indices and scores).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Record<'a> {
+    pub src: String,
+    pub tgt: String,
+    pub src_idx: Vec<usize>,
+    pub tgt_idx: Vec<usize>,
     /// Left out when unknown (units converted from a TM without scores).
     #[serde(skip_serializing_if = "Option::is_none")]
-    score: Option<f64>,
+    pub score: Option<f64>,
     #[serde(skip_serializing_if = "str::is_empty")]
-    pair_id: &'a str,
+    pub pair_id: &'a str,
+}
+
+/// The records of a pair's beads in order; `one_sided` keeps 1-0 and 0-1 beads. A bead whose
+/// ranges fall outside the pair is an error naming the pair.
+pub fn records(
+    pair: &AlignedPair,
+    one_sided: bool,
+) -> impl Iterator<Item = Result<Record<'_>>> + '_ {
+    pair.beads
+        .iter()
+        .enumerate()
+        // Decided on the ranges, not the texts: the indices must cover every sentence.
+        .filter(move |(_, bead)| keep(one_sided, side(&bead.src), side(&bead.tgt)))
+        .map(|(i, bead)| {
+            let (src, tgt) = bead_texts(pair, i, bead)?;
+            Ok(Record {
+                src,
+                tgt,
+                src_idx: bead.src.clone().collect(),
+                tgt_idx: bead.tgt.clone().collect(),
+                score: known_score(bead.score),
+                pair_id: &pair.id,
+            })
+        })
 }
 
 /// Streams one JSON object per line.
@@ -52,21 +78,8 @@ impl<W: Write> JsonlSink<W> {
 impl<W: Write> Sink for JsonlSink<W> {
     fn write_pair(&mut self, pair: &AlignedPair) -> Result<()> {
         check_pair(pair)?;
-        for (i, bead) in pair.beads.iter().enumerate() {
-            // Decided on the ranges, not the texts: the indices must cover every sentence.
-            if !keep(self.one_sided, side(&bead.src), side(&bead.tgt)) {
-                continue;
-            }
-            let (src, tgt) = bead_texts(pair, i, bead)?;
-            let record = Record {
-                src: &src,
-                tgt: &tgt,
-                src_idx: bead.src.clone().collect(),
-                tgt_idx: bead.tgt.clone().collect(),
-                score: known_score(bead.score),
-                pair_id: &pair.id,
-            };
-            serde_json::to_writer(&mut self.out, &record)
+        for record in records(pair, self.one_sided) {
+            serde_json::to_writer(&mut self.out, &record?)
                 .map_err(|e| Error::msg(format!("cannot write JSON: {e}")))?;
             self.out.write_all(b"\n")?;
         }

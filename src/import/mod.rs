@@ -329,6 +329,21 @@ pub fn read_file(path: &Path, format: InputFormat, langs: &Langs) -> Result<Tabl
     table.map_err(with_path)
 }
 
+/// Reads a TM file and picks its language pair: `format` or the one the extension names, then
+/// [`Table::select`] with `langs`. What `convert` and the Python `read_tm` both start from.
+pub fn read_tm(path: &Path, format: Option<InputFormat>, langs: &Langs) -> Result<Tm> {
+    let format = match format {
+        Some(f) => f,
+        None => InputFormat::from_path(path).ok_or_else(|| {
+            Error::msg("cannot tell the input format from the extension: give --from")
+                .with_path(path)
+        })?,
+    };
+    read_file(path, format, langs)?
+        .select(langs.src.as_deref(), langs.tgt.as_deref())
+        .map_err(|e| e.with_path(path))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
