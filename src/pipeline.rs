@@ -145,9 +145,12 @@ pub fn side_from_content(
                 .blocks
                 .par_iter()
                 .map(|b| {
-                    let sentences = match &srx {
-                        Some(seg) => seg.split(&b.text),
-                        None => builtin.split(&b.text),
+                    // A heading is one segment: `Report: Water deficit to double` is a
+                    // title, not a label and a sentence.
+                    let sentences = match (&srx, b.structure) {
+                        (_, Structure::Heading) => vec![b.text.clone()],
+                        (Some(seg), _) => seg.split(&b.text),
+                        (None, _) => builtin.split(&b.text),
                     };
                     (b.structure, sentences)
                 })

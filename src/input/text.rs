@@ -45,10 +45,12 @@
 //! - a credit line (a byline `By Jane Doe`, `Photo: ...`, `Source: ...`, `المصدر: ...`,
 //!   `© ...`) inside a paragraph becomes a paragraph of its own: such lines are added or
 //!   dropped by translators, and glued to a sentence they spoil its pair;
-//! - the first line of a paragraph, when it is short (at most 15 words), starts with a
-//!   capital, digit or uncased letter and ends without sentence or clause punctuation, is a
-//!   heading, not the start of the paragraph's first sentence;
-//! - a paragraph of one such line directly above a paragraph is a heading.
+//! - the first line of a paragraph, when it is short (at most 15 words, no question or
+//!   exclamation mark), starts with a capital, digit or uncased letter, ends without
+//!   sentence or clause punctuation and is shorter than the rest, is a heading, not the
+//!   start of the paragraph's first sentence;
+//! - a paragraph of one such line directly above a longer paragraph (or a credit line) is a
+//!   heading. A heading is one segment: it is not split into sentences.
 //!
 //! "Looks hard-wrapped": at least 3 lines; the wrap width W (the 90th percentile of line
 //! lengths in characters) is between 16 and 250; at least half the lines but the last are
@@ -422,7 +424,14 @@ pub fn blocks(text: &str, mode: ParagraphMode) -> Vec<Block> {
 /// the paragraph it tops, a lone short line above a paragraph marked as a heading.
 fn structure_paragraph(lines: &[&str], next: Option<&[&str]>, out: &mut Vec<Block>) {
     let mut rest = lines;
-    if rest.len() > 1 && is_heading_line(rest[0]) && !is_credit(rest[0]) {
+    let longer = |line: &str, after: &[&str]| {
+        after.iter().map(|l| line_len(l)).sum::<usize>() > line_len(line)
+    };
+    if rest.len() > 1
+        && is_heading_line(rest[0])
+        && !is_credit(rest[0])
+        && longer(rest[0], &rest[1..])
+    {
         out.push(Block::new(join_lines(&rest[..1]), Structure::Heading));
         rest = &rest[1..];
     }
@@ -438,7 +447,9 @@ fn structure_paragraph(lines: &[&str], next: Option<&[&str]>, out: &mut Vec<Bloc
     let heading = tail.len() == 1
         && is_heading_line(tail[0])
         && !is_credit(tail[0])
-        && next.is_some_and(|n| n.len() > 1 || !is_heading_line(n[0]));
+        && next.is_some_and(|n| {
+            longer(tail[0], n) && (n.len() > 1 || !is_heading_line(n[0]) || is_credit(n[0]))
+        });
     let kind = if heading {
         Structure::Heading
     } else {
@@ -463,7 +474,10 @@ fn is_heading_line(line: &str) -> bool {
     let line = line.trim();
     let words = line.split_whitespace().count();
     let continues = line.ends_with([',', '،', '、', '，', '-', '–', '—', '(', '&', '/']);
+    // A question or exclamation inside is a sentence end: not a title.
+    let inner_end = line.contains(['?', '!', '؟', '？', '！', '。']);
     (1..=HEADING_WORDS).contains(&words)
+        && !inner_end
         && line.chars().count() <= 120
         && !ends_sentence(line)
         && !continues
