@@ -448,7 +448,7 @@ fn structure_paragraph(lines: &[&str], next: Option<&[&str]>, out: &mut Vec<Bloc
         && is_heading_line(tail[0])
         && !is_credit(tail[0])
         && next.is_some_and(|n| {
-            longer(tail[0], n) && (n.len() > 1 || !is_heading_line(n[0]) || is_credit(n[0]))
+            is_credit(n[0]) || (longer(tail[0], n) && (n.len() > 1 || !is_heading_line(n[0])))
         });
     let kind = if heading {
         Structure::Heading
@@ -538,7 +538,7 @@ const CREDIT_LABELS: &[&str] = &[
 ];
 
 /// A byline (`By Jane Doe`), credit or source line (`Photo: Reuters`, `Source: WHO`,
-/// `المصدر: رويترز`), copyright line: its own segment, never glued to a sentence.
+/// `المصدر: رويترز`, `ترجمة / حامد احمد`), copyright line: its own segment, never glued to a sentence.
 pub fn is_credit(line: &str) -> bool {
     let line = line.trim();
     if line.split_whitespace().nth(20).is_some() {
@@ -561,7 +561,7 @@ pub fn is_credit(line: &str) -> bool {
                     || matches!(*w, "and" | "of" | "in" | "de" | "van" | "von")
             });
     }
-    let Some((label, _)) = line.split_once([':', '：']) else {
+    let Some((label, _)) = line.split_once([':', '：', '/']) else {
         return false;
     };
     let label = label.trim().to_lowercase();
