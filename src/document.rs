@@ -12,6 +12,38 @@ pub struct Sentence {
     pub key: String,
     /// 0-based paragraph index; paragraph starts are soft anchors for the aligner.
     pub paragraph: usize,
+    /// What kind of block the sentence comes from (heading, list item, table cell,
+    /// paragraph): a heading should pair with a heading, and TMX keeps it as a prop.
+    #[serde(default, skip_serializing_if = "Structure::is_paragraph")]
+    pub structure: Structure,
+}
+
+/// The kind of block a sentence was read from. Word processors and web pages say it
+/// outright; in plain text a short unpunctuated line above a paragraph is a heading.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Structure {
+    #[default]
+    Paragraph,
+    Heading,
+    ListItem,
+    TableCell,
+}
+
+impl Structure {
+    /// The name used in TMX (`x-structure`) and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Structure::Paragraph => "paragraph",
+            Structure::Heading => "heading",
+            Structure::ListItem => "list-item",
+            Structure::TableCell => "table-cell",
+        }
+    }
+
+    pub fn is_paragraph(&self) -> bool {
+        *self == Structure::Paragraph
+    }
 }
 
 impl Sentence {
@@ -23,7 +55,14 @@ impl Sentence {
             text,
             key,
             paragraph,
+            structure: Structure::Paragraph,
         }
+    }
+
+    /// The sentence marked as coming from a block of kind `structure`.
+    pub fn with_structure(mut self, structure: Structure) -> Self {
+        self.structure = structure;
+        self
     }
 }
 
@@ -47,6 +86,11 @@ impl Document {
     /// True when sentence `k` opens a paragraph other than the first (a soft anchor).
     pub fn starts_paragraph(&self, k: usize) -> bool {
         k > 0 && self.sentences[k].paragraph != self.sentences[k - 1].paragraph
+    }
+
+    /// True when sentence `k` belongs to a heading.
+    pub fn is_heading(&self, k: usize) -> bool {
+        self.sentences[k].structure == Structure::Heading
     }
 
     /// Builds a document from sentences given as paragraphs of raw sentence strings.

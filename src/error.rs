@@ -23,6 +23,14 @@ pub enum ErrorKind {
     TooLarge { bytes: u64, limit: u64 },
     /// A line of a structured input (gold file, JSONL, TMX, CSV) could not be parsed.
     Parse(String),
+    /// A document that its format's reader cannot read (corrupt zip, encrypted DOCX, a
+    /// DOCX without its body, HTML without visible text, PDF): which part, at which byte.
+    Document {
+        format: &'static str,
+        part: Option<String>,
+        position: Option<u64>,
+        message: String,
+    },
     /// Anything else worth one line.
     Other(String),
 }
@@ -115,6 +123,21 @@ impl fmt::Display for ErrorKind {
                     f,
                     "input of {bytes} bytes is over the limit of {limit} bytes"
                 )
+            }
+            ErrorKind::Document {
+                format,
+                part,
+                position,
+                message,
+            } => {
+                write!(f, "{format}")?;
+                if let Some(part) = part {
+                    write!(f, " part {part}")?;
+                }
+                if let Some(at) = position {
+                    write!(f, " at byte {at}")?;
+                }
+                write!(f, ": {message}")
             }
             ErrorKind::Parse(m) | ErrorKind::Other(m) => write!(f, "{m}"),
         }

@@ -5,7 +5,78 @@
 //! where one exists. A guess is only returned when it is reliable: a wrong language would
 //! pick the wrong abbreviation table and the wrong TMX tag, which is worse than none.
 
+use language_tags::LanguageTag;
 use whatlang::{Lang, Script};
+
+use crate::error::{Error, Result};
+
+/// Canonical BCP 47 form of a language tag a user typed: case and separators fixed
+/// (`EN_us` → `en-US`), deprecated subtags replaced, ISO 639-3 codes with a two-letter
+/// equivalent shortened (`eng` → `en`), English language names accepted (`english` → `en`).
+/// Anything else (`e n`, `klingon`) is an error saying what a tag looks like.
+pub fn canonical(tag: &str) -> Result<String> {
+    let trimmed = tag.trim();
+    let bad = || {
+        Error::msg(format!(
+            "'{tag}' is not a BCP 47 language tag (e.g. en, en-US, ar, zh-Hant)"
+        ))
+    };
+    if trimmed.len() > 3 && trimmed.chars().all(char::is_alphabetic) {
+        if let Some(lang) = Lang::all()
+            .iter()
+            .find(|l| l.eng_name().eq_ignore_ascii_case(trimmed))
+        {
+            return Ok(bcp47(*lang).to_string());
+        }
+    }
+    let mut text = trimmed.replace('_', "-");
+    // ISO 639-3/639-2 codes with a two-letter equivalent are not registered subtags.
+    let head = text.split('-').next().unwrap_or("").to_ascii_lowercase();
+    if head.len() == 3 {
+        if let Some(two) = Lang::from_code(head.as_str())
+            .map(bcp47)
+            .filter(|t| t.len() == 2)
+        {
+            text = format!("{two}{}", &text[3..]);
+        }
+    }
+    let parsed = LanguageTag::parse(&text).map_err(|_| bad())?;
+    let tag = parsed.canonicalize().map_err(|_| bad())?;
+    tag.validate().map_err(|_| bad())?;
+    Ok(tag.into_string())
+}
+
+/// The primary language subtag (`en-US` → `en`).
+pub fn primary(tag: &str) -> &str {
+    tag.split(['-', '_']).next().unwrap_or(tag)
+}
+
+/// Characters of text below which a declared language is not second-guessed.
+const CHECK_MIN_CHARS: usize = 200;
+
+/// Languages whisper-close in writing, which detection confuses on short texts.
+const CLOSE: &[&[&str]] = &[
+    &["nb", "nn", "no", "da", "sv"],
+    &["hr", "sr", "bs", "sl", "sh", "mk"],
+    &["id", "ms"],
+    &["hi", "mr", "ne"],
+    &["ar", "fa", "ur", "ps"],
+    &["es", "pt", "gl", "ca"],
+    &["zh", "ja", "yue"],
+    &["ru", "uk", "be", "bg"],
+];
+
+/// The language `text` clearly reads as when it is not the `declared` one (a sizeable text,
+/// a reliable detection, not a close relative): likely swapped or mislabelled files.
+pub fn contradicts(declared: &str, text: &str) -> Option<String> {
+    let declared = primary(declared);
+    if declared == "und" || sample(text).chars().count() < CHECK_MIN_CHARS {
+        return None;
+    }
+    let detected = detect(text)?;
+    let close = |a: &str, b: &str| CLOSE.iter().any(|g| g.contains(&a) && g.contains(&b));
+    (detected != declared && !close(&detected, declared)).then_some(detected)
+}
 
 /// Detects the language of a text as a BCP 47 code (`en`, `ar`, `zh`...), if confident.
 ///
@@ -170,6 +241,45 @@ mod tests {
     fn unreliable_or_empty_is_none() {
         assert_eq!(detect(""), None);
         assert_eq!(detect("12345 !!!"), None);
+    }
+
+    #[test]
+    fn tags_are_canonicalized_and_names_accepted() {
+        let c = |t: &str| canonical(t).ok();
+        assert_eq!(c("english").as_deref(), Some("en"));
+        assert_eq!(c("EN_us").as_deref(), Some("en-US"));
+        assert_eq!(c("en").as_deref(), Some("en"));
+        assert_eq!(c("zh-hant-tw").as_deref(), Some("zh-Hant-TW"));
+        assert_eq!(c("ara").as_deref(), Some("ar"));
+        assert_eq!(c("iw").as_deref(), Some("he"));
+        assert_eq!(c(" ar-iq ").as_deref(), Some("ar-IQ"));
+    }
+
+    #[test]
+    fn malformed_tags_are_refused_in_one_line() {
+        for bad in ["e n", "", "klingon", "en--US", "12"] {
+            let e = canonical(bad).err().map(|e| e.to_string());
+            assert!(
+                e.as_deref()
+                    .is_some_and(|m| m.contains("BCP 47") && !m.contains('\n')),
+                "{bad}: {e:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_declared_language_contradicted_by_the_text_is_reported() {
+        let ar = "ذكر الجنرال بان قيادة التحالف في العراق تنظر الان في كيفية تحويل علاقتها \
+                  الامنية مع العراق الى علاقة دفاع طويلة الاجل "
+            .repeat(3);
+        assert_eq!(contradicts("en", &ar).as_deref(), Some("ar"));
+        assert_eq!(contradicts("ar-IQ", &ar), None);
+        assert_eq!(
+            contradicts("fa", &ar),
+            None,
+            "close languages are not second-guessed"
+        );
+        assert_eq!(contradicts("en", "Short."), None);
     }
 
     #[test]

@@ -9,9 +9,9 @@ use serde::Serialize;
 
 use crate::align::lexicon::Lexicon;
 use crate::align::{self, AlignConfig, AlignedPair};
-use crate::document::{Document, Sentence};
+use crate::document::{Document, Sentence, Structure};
 use crate::error::{Error, Result};
-use crate::input::{self, DecodeOptions};
+use crate::input::{self, Content, DecodeOptions, Format, ParagraphMode, ReadOptions};
 use crate::segment::srx::Srx;
 use crate::segment::Segmenter;
 
@@ -22,6 +22,12 @@ pub struct Options {
     pub decode: DecodeOptions,
     /// Input is one sentence per line (blank lines separate paragraphs): no splitting.
     pub presegmented: bool,
+    /// Input format forced instead of sniffed (`--input-format`).
+    pub format: Option<Format>,
+    /// How plain text is cut into paragraphs (`--paragraphs`).
+    pub paragraphs: ParagraphMode,
+    /// Keep a declared language even when the text reads as another one (`--force-lang`).
+    pub force_lang: bool,
     /// Language codes; detected from the text when `None`.
     pub src_lang: Option<String>,
     pub tgt_lang: Option<String>,
@@ -40,6 +46,9 @@ impl Default for Options {
         Options {
             decode: DecodeOptions::default(),
             presegmented: false,
+            format: None,
+            paragraphs: ParagraphMode::Auto,
+            force_lang: false,
             src_lang: None,
             tgt_lang: None,
             max_sentence_chars: 2000,
@@ -56,66 +65,111 @@ fn srx_digest<S: serde::Serializer>(
     srx.as_deref().map(Srx::digest).serialize(s)
 }
 
+impl Options {
+    /// How the inputs are read.
+    pub fn read_options(&self) -> ReadOptions {
+        ReadOptions {
+            decode: self.decode.clone(),
+            format: self.format,
+            paragraphs: self.paragraphs,
+        }
+    }
+}
+
 /// What happened while reading one side (for reports and warnings).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct SideReport {
     pub lang: String,
     /// True when the language was detected rather than given.
     pub lang_detected: bool,
+    /// Input format read (`text`, `docx`, `odt`, `html`, `markdown`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<Format>,
+    /// What the reader wants the user to know (tracked changes resolved...).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     pub encoding: String,
     pub dropped_controls: usize,
     pub sentences: usize,
 }
 
-/// Reads, decodes and segments one side. Errors name the file.
+/// Reads, decodes and segments one side, whatever its format. Errors name the file.
 pub fn load_side(
     path: &Path,
     lang: Option<&str>,
     opts: &Options,
 ) -> Result<(Document, SideReport)> {
-    let decoded = input::read_file(path, &opts.decode)?;
-    let (doc, mut report) =
-        side_from_text(&decoded.text, lang, opts).map_err(|e| e.with_path(path))?;
-    report.encoding = decoded.encoding.to_string();
-    report.dropped_controls = decoded.dropped_controls;
-    Ok((doc, report))
+    let content = input::read_path(path, &opts.read_options())?;
+    side_from_content(&content, lang, opts).map_err(|e| e.with_path(path))
 }
 
-/// Segments decoded text into a document (language given or detected).
+/// Segments decoded plain text into a document (language given or detected).
 pub fn side_from_text(
     text: &str,
     lang: Option<&str>,
     opts: &Options,
 ) -> Result<(Document, SideReport)> {
-    let (lang, detected) = match lang.filter(|l| !l.is_empty() && *l != "auto") {
-        Some(l) => (l.to_string(), false),
-        None => match crate::lang::detect(text) {
-            Some(l) => (l, true),
-            None => (String::from("und"), true),
-        },
+    let content = Content {
+        format: Format::Text,
+        blocks: input::text::blocks(text, opts.paragraphs),
+        text: Some(text.to_string()),
+        encoding: "UTF-8",
+        dropped_controls: 0,
+        lang: None,
+        warnings: Vec::new(),
     };
-    let paragraphs: Vec<Vec<String>> = if opts.presegmented {
-        input::presegmented(text)
-    } else {
-        let builtin = Segmenter::new(&lang);
-        let srx = opts.srx.as_deref().map(|rules| rules.segmenter(&lang));
-        input::paragraphs(text)
-            .par_iter()
-            .map(|p| match &srx {
-                Some(seg) => seg.split(p),
-                None => builtin.split(p),
-            })
-            .collect()
+    side_from_content(&content, lang, opts)
+}
+
+/// Segments what a reader read into a document: each block split into sentences that keep
+/// the block's structure (a heading's sentences are headings).
+pub fn side_from_content(
+    content: &Content,
+    lang: Option<&str>,
+    opts: &Options,
+) -> Result<(Document, SideReport)> {
+    let (lang, detected) = side_language(content, lang, opts.force_lang)?;
+    let paragraphs: Vec<(Structure, Vec<String>)> = match (&content.text, opts.presegmented) {
+        (Some(text), true) => input::presegmented(text)
+            .into_iter()
+            .map(|p| (Structure::Paragraph, p))
+            .collect(),
+        (None, true) => content
+            .blocks
+            .iter()
+            .map(|b| (b.structure, vec![b.text.clone()]))
+            .collect(),
+        (_, false) => {
+            let builtin = Segmenter::new(&lang);
+            let srx = opts.srx.as_deref().map(|rules| rules.segmenter(&lang));
+            content
+                .blocks
+                .par_iter()
+                .map(|b| {
+                    // A heading is one segment: `Report: Water deficit to double` is a
+                    // title, not a label and a sentence.
+                    let sentences = match (&srx, b.structure) {
+                        (_, Structure::Heading) => vec![b.text.clone()],
+                        (Some(seg), _) => seg.split(&b.text),
+                        (None, _) => builtin.split(&b.text),
+                    };
+                    (b.structure, sentences)
+                })
+                .collect()
+        }
     };
-    let doc = document(&lang, &paragraphs, opts.max_sentence_chars);
+    let doc = structured_document(&lang, &paragraphs, opts.max_sentence_chars);
     if doc.is_empty() {
         return Err(Error::new(crate::ErrorKind::Empty));
     }
     let report = SideReport {
         lang,
         lang_detected: detected,
+        format: Some(content.format),
+        warnings: content.warnings.clone(),
+        encoding: content.encoding.to_string(),
+        dropped_controls: content.dropped_controls,
         sentences: doc.len(),
-        ..SideReport::default()
     };
     Ok((doc, report))
 }
@@ -159,6 +213,59 @@ pub fn read_dictionary(path: &Path) -> Result<Arc<Lexicon>> {
     Ok(Arc::new(lex))
 }
 
+/// The side's language and whether it was detected: the given tag (canonical BCP 47;
+/// refused when the text clearly reads as another language, unless `force`), else the
+/// document's own declaration, else detection, else `und`.
+fn side_language(content: &Content, given: Option<&str>, force: bool) -> Result<(String, bool)> {
+    let sample = sample_text(content);
+    if let Some(tag) = given.filter(|l| !l.trim().is_empty() && *l != "auto") {
+        let tag = crate::lang::canonical(tag)?;
+        if !force {
+            if let Some(read) = crate::lang::contradicts(&tag, &sample) {
+                return Err(Error::msg(format!(
+                    "declared language '{tag}' but the text reads as '{read}' (source and \
+                     target swapped?); --force-lang keeps '{tag}'"
+                )));
+            }
+        }
+        return Ok((tag, false));
+    }
+    if let Some(tag) = content
+        .lang
+        .as_deref()
+        .and_then(|l| crate::lang::canonical(l).ok())
+    {
+        if crate::lang::contradicts(&tag, &sample).is_none() {
+            return Ok((tag, false));
+        }
+    }
+    Ok(match crate::lang::detect(&sample) {
+        Some(l) => (l, true),
+        None => (String::from("und"), true),
+    })
+}
+
+/// The start of the content's text (what language detection looks at).
+fn sample_text(content: &Content) -> String {
+    const SAMPLE: usize = 16 * 1024;
+    if let Some(text) = &content.text {
+        let mut end = text.len().min(SAMPLE);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        return text[..end].to_string();
+    }
+    let mut out = String::new();
+    for b in &content.blocks {
+        if out.len() >= SAMPLE {
+            break;
+        }
+        out.push_str(&b.text);
+        out.push('\n');
+    }
+    out
+}
+
 /// The threads a run works on: `jobs` of them, or one per core. Outputs do not depend on
 /// the number (every parallel step keeps its order).
 pub fn worker_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
@@ -170,21 +277,34 @@ pub fn worker_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
 
 /// Builds a document, cutting over-long sentences into bounded pieces.
 pub fn document(lang: &str, paragraphs: &[Vec<String>], max_chars: usize) -> Document {
-    let pieces: Vec<(usize, &str)> = paragraphs
+    let marked: Vec<(Structure, Vec<String>)> = paragraphs
+        .iter()
+        .map(|p| (Structure::Paragraph, p.clone()))
+        .collect();
+    structured_document(lang, &marked, max_chars)
+}
+
+/// [`document`] from paragraphs that each carry their structure.
+pub fn structured_document(
+    lang: &str,
+    paragraphs: &[(Structure, Vec<String>)],
+    max_chars: usize,
+) -> Document {
+    let pieces: Vec<(usize, Structure, &str)> = paragraphs
         .iter()
         .enumerate()
-        .flat_map(|(p, sents)| {
+        .flat_map(|(p, (kind, sents))| {
             sents
                 .iter()
                 .flat_map(move |s| bounded_pieces(s, max_chars))
-                .map(move |s| (p, s))
+                .map(move |s| (p, *kind, s))
         })
         .collect();
     // Normalizing every sentence twice (output text, matching key) is the costly part of
     // loading a long document: in parallel, order kept.
     let sentences = pieces
         .into_par_iter()
-        .map(|(p, s)| Sentence::new(s, p))
+        .map(|(p, kind, s)| Sentence::new(s, p).with_structure(kind))
         .filter(|s| !s.text.is_empty())
         .collect();
     Document {

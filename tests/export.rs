@@ -25,6 +25,7 @@ fn sentence(text: &str) -> Sentence {
         text: text.to_string(),
         key: text.to_lowercase(),
         paragraph: 0,
+        structure: Default::default(),
     }
 }
 

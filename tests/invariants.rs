@@ -178,9 +178,11 @@ fn segs(xml: &str, src_tag: &str) -> (String, String) {
 }
 
 fn run_case(a: &str, b: &str, la: &str, lb: &str, presegmented: bool, dir: &Path) -> String {
+    // Random text under a declared language: the language check is not what is tested here.
     let opts = Options {
         presegmented,
         max_sentence_chars: 200,
+        force_lang: true,
         ..Options::default()
     };
     let (Some(src), Some(tgt)) = (side(a, la, &opts), side(b, lb, &opts)) else {

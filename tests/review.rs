@@ -408,6 +408,8 @@ fn hostile_text_never_runs_after_editing_and_exporting() {
             "en",
             "--tgt-lang",
             "fr",
+            // The payloads are English-like on both sides: the language check would refuse.
+            "--force-lang",
             "--creation-date",
             DATE,
             "-o",
@@ -463,6 +465,7 @@ fn apply_edits_replays_a_patch_and_skips_changed_text() {
                 text: t.as_str().unwrap().to_string(),
                 key: String::new(),
                 paragraph: 0,
+                structure: Default::default(),
             })
             .collect(),
     };

@@ -68,6 +68,7 @@ fn doc(lang: &str, texts: &[&str]) -> Document {
                 text: t.to_string(),
                 key: String::new(),
                 paragraph: 0,
+                structure: Default::default(),
             })
             .collect(),
     }

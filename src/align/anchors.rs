@@ -130,10 +130,10 @@ impl Anchors {
 
     /// The model of `n` source and `m` target sentences, `sentence(is_source, k)` giving
     /// each one's matching key and whether it opens a paragraph (see [`intern`]).
-    pub fn build<'k>(
+    pub fn build<'k, S: Into<Start>>(
         n: usize,
         m: usize,
-        sentence: impl Fn(bool, usize) -> (&'k str, bool) + Sync,
+        sentence: impl Fn(bool, usize) -> (&'k str, S) + Sync,
     ) -> Self {
         let mut class = Vec::new();
         let (src, tgt) = intern(n, m, sentence, &mut class);
@@ -486,10 +486,10 @@ fn merge_into(bags: &[Bag], range: std::ops::Range<usize>, out: &mut Bag) {
 /// `class.len()` on (their classes pushed onto `class`). Features are extracted and hashed
 /// ([`feature_key`]) in parallel a batch at a time, and interned as they come: the one thread
 /// that numbers them compares no strings, and no string is kept.
-fn intern<'k>(
+fn intern<'k, S: Into<Start>>(
     n: usize,
     m: usize,
-    sentence: impl Fn(bool, usize) -> (&'k str, bool) + Sync,
+    sentence: impl Fn(bool, usize) -> (&'k str, S) + Sync,
     class: &mut Vec<Class>,
 ) -> (Vec<Bag>, Vec<Bag>) {
     use rayon::prelude::*;
@@ -564,7 +564,7 @@ fn for_each_group(a: &[u32], b: &[u32], mut f: impl FnMut(u32, usize, usize)) {
 }
 
 /// The anchor features of one sentence, from its matching key.
-pub fn extract(key: &str, para_start: bool) -> Features {
+pub fn extract(key: &str, para_start: impl Into<Start>) -> Features {
     let mut out = Vec::new();
     extract_into(key, para_start, &mut |c, text| {
         out.push((c, text.to_string()))
@@ -572,11 +572,32 @@ pub fn extract(key: &str, para_start: bool) -> Features {
     out
 }
 
+/// Layout marks of a sentence that are soft anchors: it opens a paragraph, it is a heading
+/// (a heading should pair with a heading). A plain `bool` is a paragraph start.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Start {
+    pub paragraph: bool,
+    pub heading: bool,
+}
+
+impl From<bool> for Start {
+    fn from(paragraph: bool) -> Self {
+        Start {
+            paragraph,
+            heading: false,
+        }
+    }
+}
+
 /// Calls `emit(class, text)` for each anchor feature of one sentence, in order: what
 /// [`extract`] collects, without a string per feature.
-pub fn extract_into(key: &str, para_start: bool, emit: &mut impl FnMut(Class, &str)) {
-    if para_start {
+pub fn extract_into(key: &str, start: impl Into<Start>, emit: &mut impl FnMut(Class, &str)) {
+    let start = start.into();
+    if start.paragraph {
         emit(Class::Paragraph, "");
+    }
+    if start.heading {
+        emit(Class::Paragraph, "h");
     }
     let (mut digits, mut latin) = (String::new(), String::new());
     let mut rest = key;
@@ -746,6 +767,18 @@ mod tests {
 
     fn feats(key: &str) -> Vec<(Class, String)> {
         extract(key, false)
+    }
+
+    #[test]
+    fn a_heading_carries_its_own_soft_anchor() {
+        let heading = Start {
+            paragraph: true,
+            heading: true,
+        };
+        let f = extract("title", heading);
+        assert!(f.contains(&(Class::Paragraph, "h".to_string())));
+        assert!(f.contains(&(Class::Paragraph, String::new())));
+        assert!(!extract("title", true).contains(&(Class::Paragraph, "h".to_string())));
     }
 
     #[test]

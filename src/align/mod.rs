@@ -119,7 +119,11 @@ impl<'a> Level<'a> {
         let anchors = cfg.anchors.then(|| {
             Anchors::build(src.len(), tgt.len(), |source, k| {
                 let d = if source { src } else { tgt };
-                (d.sentences[k].key.as_str(), d.starts_paragraph(k))
+                let start = anchors::Start {
+                    paragraph: d.starts_paragraph(k),
+                    heading: d.is_heading(k),
+                };
+                (d.sentences[k].key.as_str(), start)
             })
         });
         let orphans = cfg.anchors && !cfg.gale_church;

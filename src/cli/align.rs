@@ -11,7 +11,8 @@ use super::common::{write_pairs, InputArgs, OutputArgs, Review};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Source document (text file; `--presegmented` for one sentence per line).
+    /// Source document: plain text, DOCX, ODT, HTML or Markdown (`--presegmented` for one
+    /// sentence per line).
     pub src: PathBuf,
     /// Target document: the translation of the source.
     pub tgt: PathBuf,
@@ -72,6 +73,9 @@ pub fn tell(path: &std::path::Path, side: &SideReport) {
             path.display(),
             side.lang
         );
+    }
+    for w in &side.warnings {
+        eprintln!("bitalign: {}: {w}", path.display());
     }
     if side.dropped_controls > 0 {
         eprintln!(

@@ -25,6 +25,17 @@ pub struct InputArgs {
     /// Inputs hold one sentence per line (blank lines separate paragraphs): no splitting.
     #[arg(long)]
     pub presegmented: bool,
+    /// Input format instead of sniffing it: text, docx, odt, html, markdown (default: from
+    /// the content, then the extension).
+    #[arg(long, value_name = "FORMAT")]
+    pub input_format: Option<String>,
+    /// How plain text is cut into paragraphs: `blank` (blank lines), `line` (every line), or
+    /// `auto` (blank lines when there are any, else lines unless hard-wrapped).
+    #[arg(long, default_value = "auto", value_parser = ["auto", "blank", "line"])]
+    pub paragraphs: String,
+    /// Keep --src-lang/--tgt-lang even when the text reads as another language.
+    #[arg(long)]
+    pub force_lang: bool,
     /// Input encoding (utf-8, utf-16le, windows-1256, iso-8859-6, gbk, windows-1251,
     /// latin1...); detected when absent.
     #[arg(long)]
@@ -77,14 +88,23 @@ impl InputArgs {
             }
             None => None,
         };
+        let canonical = |tag: &Option<String>| -> Result<Option<String>> {
+            match tag.as_deref().map(str::trim) {
+                None | Some("" | "auto") => Ok(tag.clone()),
+                Some(t) => bitalign::lang::canonical(t).map(Some),
+            }
+        };
         Ok(Options {
+            format: self.input_format.as_deref().map(str::parse).transpose()?,
+            paragraphs: self.paragraphs.parse()?,
+            force_lang: self.force_lang,
             decode: DecodeOptions {
                 encoding: self.encoding.clone(),
                 max_bytes: self.max_input_bytes,
             },
             presegmented: self.presegmented,
-            src_lang: self.src_lang.clone(),
-            tgt_lang: self.tgt_lang.clone(),
+            src_lang: canonical(&self.src_lang)?,
+            tgt_lang: canonical(&self.tgt_lang)?,
             max_sentence_chars: self.max_sentence_chars,
             srx,
             align,

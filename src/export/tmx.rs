@@ -7,7 +7,8 @@
 //! in the same file gets a `#2`, `#3`... suffix so tuids stay unique in a merged TM. Props
 //! (Trados maps `x-` props to TM fields): `x-score` (3 decimals), `x-document` (pair id,
 //! left out when empty), `x-src-sentences` and `x-tgt-sentences` (1-based positions `3` or
-//! `3-4`, empty for a missing side), `x-bead` (shape, e.g. `2-1`). A one-sided bead, when
+//! `3-4`, empty for a missing side), `x-bead` (shape, e.g. `2-1`), `x-structure` (`heading`,
+//! `list-item` or `table-cell`, left out for running text). A one-sided bead, when
 //! written, has a `tuv` only for the side that has text. A reviewed pair (`--apply-edits`)
 //! leaves rejected beads out and marks edited and confirmed units `x-reviewed`.
 //!
@@ -25,6 +26,7 @@ use super::{
     Format, Sink,
 };
 use crate::bitext::AlignedPair;
+use crate::document::Structure;
 use crate::error::{Error, Result};
 use crate::review::{Reviewed, Status};
 
@@ -115,6 +117,9 @@ impl<W: Write> TmxSink<W> {
             if let Some(reviewed) = verdict.reviewed() {
                 write_prop(o, 6, "x-reviewed", reviewed)?;
             }
+            if let Some(kind) = bead_structure(pair, bead) {
+                write_prop(o, 6, "x-structure", kind.as_str())?;
+            }
             if let Some(note) = &self.note {
                 writeln!(o, "      <note>{}</note>", xml_escape(note, false))?;
             }
@@ -141,6 +146,20 @@ impl<W: Write> Sink for TmxSink<W> {
     fn finish(self: Box<Self>) -> Result<()> {
         self.into_inner().map(drop)
     }
+}
+
+/// The structure of a bead's text when it is not running text (a heading, list item or
+/// table cell): the source side's first sentence, else the target's.
+fn bead_structure(pair: &AlignedPair, bead: &crate::bitext::Bead) -> Option<Structure> {
+    let first = |d: &crate::document::Document, r: &Range<usize>| {
+        d.sentences
+            .get(r.start)
+            .filter(|_| !r.is_empty())
+            .map(|s| s.structure)
+    };
+    first(&pair.src, &bead.src)
+        .or_else(|| first(&pair.tgt, &bead.tgt))
+        .filter(|s| !s.is_paragraph())
 }
 
 /// Document ids already used in one file: a repeated id gets `#2`, `#3`... so tuids stay

@@ -298,6 +298,7 @@ fn push(doc: &mut Document, text: String) -> std::ops::Range<usize> {
             key: String::new(),
             text,
             paragraph: 0,
+            structure: Default::default(),
         });
     }
     start..doc.sentences.len()

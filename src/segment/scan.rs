@@ -33,6 +33,10 @@ pub(crate) enum Colon {
     /// An end before a new clause, as in Arabic prose (`قال الوزير: ...` is not, because
     /// a quotation follows; a bare clause is).
     BeforeWord,
+    /// An end before a capitalized word that usually opens a sentence (`recommends
+    /// washing hands: Before meals...`), after a clause of at least four words: English,
+    /// so that it is cut where an Arabic translation's colon is.
+    BeforeStarter,
 }
 
 /// Language rules for the scanner.
@@ -64,6 +68,7 @@ impl Profile {
             colon: match p {
                 "hy" => Colon::Strong,
                 "ar" => Colon::BeforeWord,
+                "en" => Colon::BeforeStarter,
                 _ => Colon::None,
             },
             greek: p == "el",
@@ -309,6 +314,52 @@ fn is_marker(core: &str) -> bool {
         || (core.len() <= 4 && is_roman(core))
 }
 
+/// Labels of credit and header lines (source, translation, photo, author, editing, date,
+/// subject, to/from): what follows is a name or a date, not a new sentence.
+const ARABIC_LABELS: &[&str] = &[
+    "المصدر",
+    "مصدر",
+    "ترجمة",
+    "الترجمة",
+    "المترجم",
+    "تصوير",
+    "الصورة",
+    "صورة",
+    "بقلم",
+    "كتبه",
+    "الكاتب",
+    "إعداد",
+    "تحرير",
+    "التحرير",
+    "مراجعة",
+    "تدقيق",
+    "التاريخ",
+    "الموضوع",
+    "إلى",
+    "من",
+    "عن",
+    "نقلا عن",
+    "مصدر الصورة",
+    "حقوق الصورة",
+    "المحرر",
+];
+
+/// Whether `before` (the segment up to a colon) is one of [`ARABIC_LABELS`].
+fn is_arabic_label(before: &str) -> bool {
+    let label = before
+        .trim()
+        .trim_start_matches(['(', '[', '-', '–', '—', '*'])
+        .trim();
+    ARABIC_LABELS.contains(&label)
+}
+
+/// At most four words to the paragraph's end with no terminator: a name, a credit.
+fn is_short_tail(after: &str) -> bool {
+    let after = after.trim();
+    after.split_whitespace().nth(4).is_none()
+        && !after.contains(['.', '!', '?', '؟', '۔', '…', ':'])
+}
+
 /// Room for a multi-piece abbreviation key (`s.r.o`) built without allocating.
 const KEY_BUF: usize = 32;
 
@@ -351,6 +402,9 @@ impl<'a> Scanner<'a> {
             }
             if c == ':' && self.p.colon == Colon::BeforeWord {
                 self.arabic_colon(i);
+            }
+            if c == ':' && self.p.colon == Colon::BeforeStarter {
+                self.starter_colon(i);
             }
             if c == ')' {
                 self.paren_marker(i);
@@ -1066,13 +1120,36 @@ impl<'a> Scanner<'a> {
 
     /// Arabic: a colon followed by a new clause ends the sentence (`وجواب: ماذا حدث`);
     /// not before a quotation, a number or within `05:01`.
+    /// A credit label (`المصدر:`, `ترجمة:`) or a short unpunctuated tail (`ترجمة: فريق
+    /// التحرير`) keeps the colon inside its segment: a label never stands alone.
     fn arabic_colon(&mut self, i: usize) {
         let end = i + 1;
         if !char_at(self.text, end).is_some_and(char::is_whitespace) {
             return;
         }
+        let start = self.breaks.last().copied().unwrap_or(0);
+        if is_arabic_label(&self.text[start..i]) || is_short_tail(&self.text[end..]) {
+            return;
+        }
         let nx = self.next_after(end);
         if nx.direct && nx.letter {
+            self.push_break(end);
+        }
+    }
+
+    /// A colon before a sentence opener ends a sentence after a real clause (module docs
+    /// of `segment`).
+    fn starter_colon(&mut self, i: usize) {
+        let end = i + 1;
+        if !char_at(self.text, end).is_some_and(char::is_whitespace) {
+            return;
+        }
+        let start = self.breaks.last().copied().unwrap_or(0);
+        if self.text[start..i].split_whitespace().nth(3).is_none() {
+            return;
+        }
+        let nx = self.next_after(end);
+        if nx.direct && self.opens_sentence(&nx) {
             self.push_break(end);
         }
     }

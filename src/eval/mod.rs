@@ -14,6 +14,8 @@
 //!   null link has no source-target pair, so it can only be a strict hit or a miss.
 //! * P = tp / (tp + fp), R = tp / (tp + fn), F1 = 2PR / (P + R); 0 when a denominator is 0.
 
+pub mod pairs;
+
 use std::collections::{HashMap, HashSet};
 use std::ops::{Add, AddAssign};
 use std::path::Path;

@@ -1,4 +1,5 @@
-//! Input decoding: bytes to text (BOM, UTF-8, legacy encodings detected), line ends, paragraphs.
+//! Plain text: bytes to text (BOM, UTF-8, legacy encodings detected), line ends, paragraphs,
+//! and the structure plain text shows only by layout.
 //!
 //! # Decoding
 //!
@@ -35,6 +36,22 @@
 //! Lines are joined with a space, or with nothing when both sides are CJK characters (Chinese
 //! and Japanese do not put spaces between words). Whitespace is collapsed to single spaces.
 //!
+//! `--paragraphs blank` always takes blank-line blocks, `--paragraphs line` always one
+//! paragraph per line.
+//!
+//! # Structure
+//!
+//! [`blocks`] applies the paragraph rule, then:
+//! - a credit line (a byline `By Jane Doe`, `Photo: ...`, `Source: ...`, `المصدر: ...`,
+//!   `© ...`) inside a paragraph becomes a paragraph of its own: such lines are added or
+//!   dropped by translators, and glued to a sentence they spoil its pair;
+//! - the first line of a paragraph, when it is short (at most 15 words, no question or
+//!   exclamation mark), starts with a capital, digit or uncased letter, ends without
+//!   sentence or clause punctuation and is shorter than the rest, is a heading, not the
+//!   start of the paragraph's first sentence;
+//! - a paragraph of one such line directly above a longer paragraph (or a credit line) is a
+//!   heading. A heading is one segment: it is not split into sentences.
+//!
 //! "Looks hard-wrapped": at least 3 lines; the wrap width W (the 90th percentile of line
 //! lengths in characters) is between 16 and 250; at least half the lines but the last are
 //! *full* (at least 75% of W); and at most a third of the full lines end with sentence
@@ -43,11 +60,12 @@
 //! passes because a wrap point rarely falls on a sentence end.
 
 use std::borrow::Cow;
-use std::io::Read;
 use std::path::Path;
 
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
 
+use super::{Block, ParagraphMode};
+use crate::document::Structure;
 use crate::error::{Error, ErrorKind, Result};
 use crate::normalize::collapse_whitespace;
 
@@ -101,24 +119,8 @@ pub fn decode(bytes: &[u8], opts: &DecodeOptions) -> Result<Decoded> {
 /// Reads and decodes a file; errors name the file. Refuses files over the size limit
 /// before reading them.
 pub fn read_file(path: &Path, opts: &DecodeOptions) -> Result<Decoded> {
-    let with_path = |e: Error| e.with_path(path);
-    let file = std::fs::File::open(path).map_err(|e| with_path(e.into()))?;
-    let size = file.metadata().map_err(|e| with_path(e.into()))?.len();
-    if size > opts.max_bytes {
-        return Err(with_path(
-            ErrorKind::TooLarge {
-                bytes: size,
-                limit: opts.max_bytes,
-            }
-            .into(),
-        ));
-    }
-    // `take` guards against files that grow, and special files that report size 0.
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    file.take(opts.max_bytes.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| with_path(e.into()))?;
-    decode(&bytes, opts).map_err(with_path)
+    let bytes = super::read_bytes(path, opts.max_bytes)?;
+    decode(&bytes, opts).map_err(|e| e.with_path(path))
 }
 
 /// Resolves an encoding label: WHATWG labels, plus the spellings people type
@@ -377,19 +379,193 @@ fn is_blank(line: &str) -> bool {
 /// Paragraphs are never empty and have their whitespace collapsed.
 pub fn paragraphs(text: &str) -> Vec<String> {
     let all: Vec<&str> = lines(text).collect();
+    paragraph_lines(&all, ParagraphMode::Auto)
+        .iter()
+        .map(|l| join_lines(l))
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// The lines of each paragraph, by `mode` (module docs).
+fn paragraph_lines<'t>(all: &[&'t str], mode: ParagraphMode) -> Vec<Vec<&'t str>> {
     // Blocks of consecutive non-blank lines.
     let blocks: Vec<&[&str]> = all
         .split(|l| is_blank(l))
         .filter(|b| !b.is_empty())
         .collect();
-    match blocks.as_slice() {
-        [] => Vec::new(),
-        [single] => match wrap_width(single) {
+    let per_line = |b: &[&[&'t str]]| -> Vec<Vec<&'t str>> {
+        b.iter().flat_map(|b| b.iter()).map(|l| vec![*l]).collect()
+    };
+    match (mode, blocks.as_slice()) {
+        (_, []) => Vec::new(),
+        (ParagraphMode::Line, b) => per_line(b),
+        (ParagraphMode::Auto, [single]) => match wrap_width(single) {
             Some(width) => wrapped_paragraphs(single, width),
-            None => single.iter().map(|l| join_lines(&[l])).collect(),
+            None => per_line(&[single]),
         },
-        many => many.iter().map(|b| join_lines(b)).collect(),
+        (_, many) => many.iter().map(|b| b.to_vec()).collect(),
     }
+}
+
+/// Paragraphs as blocks with the plain-text structure rules applied (module docs,
+/// "Structure").
+pub fn blocks(text: &str, mode: ParagraphMode) -> Vec<Block> {
+    let all: Vec<&str> = lines(text).collect();
+    let paragraphs = paragraph_lines(&all, mode);
+    let mut out = Vec::with_capacity(paragraphs.len());
+    for (k, lines) in paragraphs.iter().enumerate() {
+        let next = paragraphs.get(k + 1).map(Vec::as_slice);
+        structure_paragraph(lines, next, &mut out);
+    }
+    out
+}
+
+/// One paragraph's lines as blocks: credit lines on their own, a heading line split off
+/// the paragraph it tops, a lone short line above a paragraph marked as a heading.
+fn structure_paragraph(lines: &[&str], next: Option<&[&str]>, out: &mut Vec<Block>) {
+    let mut rest = lines;
+    let longer = |line: &str, after: &[&str]| {
+        after.iter().map(|l| line_len(l)).sum::<usize>() > line_len(line)
+    };
+    if rest.len() > 1
+        && is_heading_line(rest[0])
+        && !is_credit(rest[0])
+        && longer(rest[0], &rest[1..])
+    {
+        out.push(Block::new(join_lines(&rest[..1]), Structure::Heading));
+        rest = &rest[1..];
+    }
+    let mut start = 0;
+    for (k, line) in rest.iter().enumerate() {
+        if rest.len() > 1 && is_credit(line) {
+            push_block(out, &rest[start..k], Structure::Paragraph);
+            push_block(out, &rest[k..=k], Structure::Paragraph);
+            start = k + 1;
+        }
+    }
+    let tail = &rest[start..];
+    let heading = tail.len() == 1
+        && is_heading_line(tail[0])
+        && !is_credit(tail[0])
+        && next.is_some_and(|n| {
+            is_credit(n[0]) || (longer(tail[0], n) && (n.len() > 1 || !is_heading_line(n[0])))
+        });
+    let kind = if heading {
+        Structure::Heading
+    } else {
+        Structure::Paragraph
+    };
+    push_block(out, tail, kind);
+}
+
+fn push_block(out: &mut Vec<Block>, lines: &[&str], structure: Structure) {
+    let text = join_lines(lines);
+    if !text.is_empty() {
+        out.push(Block::new(text, structure));
+    }
+}
+
+/// Words a heading may have at most.
+const HEADING_WORDS: usize = 15;
+
+/// A short line that does not end like a sentence or a clause, and starts with a letter
+/// or a digit: a title or heading.
+fn is_heading_line(line: &str) -> bool {
+    let line = line.trim();
+    let words = line.split_whitespace().count();
+    let continues = line.ends_with([',', '،', '、', '，', '-', '–', '—', '(', '&', '/']);
+    // A question or exclamation inside is a sentence end: not a title.
+    let inner_end = line.contains(['?', '!', '؟', '？', '！', '。']);
+    (1..=HEADING_WORDS).contains(&words)
+        && !inner_end
+        && line.chars().count() <= 120
+        && !ends_sentence(line)
+        && !continues
+        && line
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() && !c.is_lowercase())
+}
+
+/// Labels that open a credit, byline or source line (compared case-folded, before `:`).
+const CREDIT_LABELS: &[&str] = &[
+    "photo",
+    "photos",
+    "photo credit",
+    "image",
+    "images",
+    "picture",
+    "credit",
+    "credits",
+    "source",
+    "sources",
+    "translation",
+    "translated by",
+    "translator",
+    "reporting by",
+    "editing by",
+    "writing by",
+    "author",
+    "authors",
+    "foto",
+    "fotos",
+    "quelle",
+    "bild",
+    "fuente",
+    "crédit",
+    "crédits",
+    "traduction",
+    "traducción",
+    "источник",
+    "фото",
+    "перевод",
+    "المصدر",
+    "مصدر",
+    "ترجمة",
+    "الترجمة",
+    "تصوير",
+    "الصورة",
+    "صورة",
+    "بقلم",
+    "إعداد",
+    "تحرير",
+    "来源",
+    "图片",
+    "摄影",
+    "翻译",
+    "出典",
+    "写真",
+];
+
+/// A byline (`By Jane Doe`), credit or source line (`Photo: Reuters`, `Source: WHO`,
+/// `المصدر: رويترز`, `ترجمة / حامد احمد`), copyright line: its own segment, never glued to a sentence.
+pub fn is_credit(line: &str) -> bool {
+    let line = line.trim();
+    if line.split_whitespace().nth(20).is_some() {
+        return false;
+    }
+    if line.starts_with(['©', '(']) && line.contains(['©']) {
+        return true;
+    }
+    if let Some(name) = line
+        .strip_prefix("By ")
+        .or_else(|| line.strip_prefix("by "))
+    {
+        let words: Vec<&str> = name.split_whitespace().collect();
+        return (1..=6).contains(&words.len())
+            && !ends_sentence(line)
+            && words.iter().all(|w| {
+                w.chars()
+                    .next()
+                    .is_some_and(|c| c.is_uppercase() || !c.is_alphabetic())
+                    || matches!(*w, "and" | "of" | "in" | "de" | "van" | "von")
+            });
+    }
+    let Some((label, _)) = line.split_once([':', '：', '/']) else {
+        return false;
+    };
+    let label = label.trim().to_lowercase();
+    CREDIT_LABELS.contains(&label.as_str())
 }
 
 /// Characters in a line without its trailing whitespace.
@@ -437,9 +613,9 @@ fn indent(line: &str) -> usize {
     line.chars().take_while(|c| c.is_whitespace()).count()
 }
 
-/// Joins hard-wrapped lines; a paragraph ends after a short line or before a line indented
-/// deeper than the shallowest one.
-fn wrapped_paragraphs(lines: &[&str], width: usize) -> Vec<String> {
+/// Groups hard-wrapped lines; a paragraph ends after a short line or before a line
+/// indented deeper than the shallowest one.
+fn wrapped_paragraphs<'t>(lines: &[&'t str], width: usize) -> Vec<Vec<&'t str>> {
     let base_indent = lines.iter().map(|l| indent(l)).min().unwrap_or(0);
     let mut out = Vec::new();
     let mut start = 0;
@@ -447,11 +623,10 @@ fn wrapped_paragraphs(lines: &[&str], width: usize) -> Vec<String> {
         let last = i + 1 == lines.len();
         let ends_here = last || !is_full(lines[i], width) || indent(lines[i + 1]) > base_indent;
         if ends_here {
-            out.push(join_lines(&lines[start..=i]));
+            out.push(lines[start..=i].to_vec());
             start = i + 1;
         }
     }
-    out.retain(|p| !p.is_empty());
     out
 }
 
