@@ -1,0 +1,470 @@
+//! Corpus runner: many document pairs aligned in parallel, one translation memory per pair
+//! (and optionally one for the whole corpus), and a machine-readable report.
+//!
+//! Pairs come from a folder with one subfolder per language ([`discover`]) or from a CSV
+//! manifest ([`read_manifest`]). Each pair is isolated: an unreadable file, an empty or
+//! binary input, even a panic in the aligner, is recorded in the report and the other pairs
+//! go on, because one bad file must not cost a night's run over a corpus.
+//!
+//! Output does not depend on the number of threads: pairs are processed in chunks whose
+//! results are handled in pair order, which also bounds memory (a merged TM streams through
+//! one [`Sink`](crate::export::Sink) rather than holding the corpus).
+//!
+//! `OUT/report.json` describes the run; `OUT/.bitalign-state.json` records, per pair, the
+//! SHA-256 of both inputs and the settings, so a `resume` run skips what is up to date.
+//!
+//! One file per concern: [`discover`] and [`manifest`] find the pairs, `journal` keeps the
+//! resume state, `report` the records, `merge` and `pivot` the corpus-wide TM; this file
+//! runs them.
+
+mod discover;
+mod journal;
+mod manifest;
+mod merge;
+mod pivot;
+mod report;
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::bitext::AlignedPair;
+use crate::corpus::{self, CorpusLexicon, Lexicons};
+use crate::document::Document;
+use crate::error::{Error, Result};
+use crate::export::{self, ExportOptions, Format};
+use crate::filter::Filter;
+use crate::pipeline::{self, Options, PairReport};
+use crate::progress::Progress;
+
+pub use self::discover::{discover, extension, sanitize_id, Discovery, PairSpec};
+pub use self::journal::sha256_file;
+pub use self::manifest::read_manifest;
+pub use self::report::{BatchReport, MergeRecord, PairRecord, SideRecord, Status, Totals};
+/// Kept here for callers of the batch API; it lives in [`pipeline`].
+pub use crate::pipeline::isolate;
+
+use self::journal::{
+    inputs_fingerprint, is_up_to_date, read_state, settings, MergeState, State, StateEntry,
+};
+use self::merge::Merger;
+use self::report::{failed, record, totals, write_json};
+
+/// Name of the report written in the output folder.
+pub const REPORT_FILE: &str = "report.json";
+
+/// Name of the resume state written in the output folder (hidden: it is bookkeeping).
+pub const STATE_FILE: &str = ".bitalign-state.json";
+
+/// The source language folder used when none is given.
+pub const DEFAULT_SRC_LANG: &str = "en";
+
+/// Where the document pairs come from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// A folder with one subfolder per language code holding same-named files. The source
+    /// folder is [`Options::src_lang`] (default `en`); [`Options::tgt_lang`], when given,
+    /// limits the pairs to that language's folder.
+    Folders(PathBuf),
+    /// A CSV file with header `src,tgt[,id][,src_lang][,tgt_lang]`; paths are relative to
+    /// the manifest's folder.
+    Manifest(PathBuf),
+}
+
+impl Source {
+    fn path(&self) -> &Path {
+        match self {
+            Source::Folders(p) | Source::Manifest(p) => p,
+        }
+    }
+}
+
+/// Everything a batch run needs.
+#[derive(Debug, Clone)]
+pub struct BatchJob {
+    pub source: Source,
+    /// Output folder (created when missing).
+    pub out_dir: PathBuf,
+    pub format: Format,
+    /// Pipeline settings; per-pair languages replace `src_lang`/`tgt_lang`.
+    pub options: Options,
+    pub export: ExportOptions,
+    pub filter: Filter,
+    /// Worker threads; `None` (or 0) = one per core.
+    pub jobs: Option<usize>,
+    /// Also write one TM holding every aligned pair, in pair order.
+    pub merge: Option<PathBuf>,
+    /// With `merge`: write it as one multilingual TMX joined through this source language
+    /// (every pair of a source document in the same `tu`s, see
+    /// [`export::multilingual`]) instead of one bilingual unit per bead. Holds the aligned
+    /// pairs in memory until the end, since a document's languages come far apart in pair
+    /// order.
+    pub pivot: Option<String>,
+    /// Skip pairs whose output exists and whose inputs and settings are unchanged.
+    pub resume: bool,
+    /// Settings the job cannot inspect itself, compared on `resume` (the CLI puts the
+    /// SHA-256 of a `--dict` file here).
+    pub fingerprint: BTreeMap<String, String>,
+    /// Learn the translation lexicon over the whole corpus before aligning any pair
+    /// ([`corpus`]); `None` = each pair learns its own.
+    pub corpus_lexicon: Option<CorpusLexicon>,
+}
+
+impl BatchJob {
+    /// A job with default settings: TMX, no filter, one thread per core.
+    pub fn new(source: Source, out_dir: impl Into<PathBuf>) -> Self {
+        BatchJob {
+            source,
+            out_dir: out_dir.into(),
+            format: Format::Tmx,
+            options: Options::default(),
+            export: ExportOptions::default(),
+            filter: Filter::default(),
+            jobs: None,
+            merge: None,
+            pivot: None,
+            resume: false,
+            fingerprint: BTreeMap::new(),
+            corpus_lexicon: Some(CorpusLexicon::default()),
+        }
+    }
+}
+
+/// Runs a batch: discovers the pairs, aligns them in parallel, writes one output per pair,
+/// the merged TM, `report.json` and the resume state. Errors only for what stops the whole
+/// run (no pairs, unreadable manifest, output folder not writable, report not written); a
+/// failed pair is a [`Status::Error`] record and a failed merge a [`MergeRecord`] error.
+pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
+    let started = Instant::now();
+    let found = match &job.source {
+        Source::Folders(dir) => discover(
+            dir,
+            job.options.src_lang.as_deref(),
+            job.options.tgt_lang.as_deref(),
+            Some(&job.out_dir),
+        )?,
+        Source::Manifest(path) => read_manifest(path)?,
+    };
+    if found.pairs.is_empty() {
+        return Err(Error::msg("no document pairs found").with_path(job.source.path()));
+    }
+    if job.pivot.is_some() && job.merge.is_none() {
+        return Err(Error::msg("a pivot needs a merged TM to write"));
+    }
+    let report_path = job.out_dir.join(REPORT_FILE);
+    if let Some(merge) = &job.merge {
+        if merge == &report_path || merge == &job.out_dir.join(STATE_FILE) {
+            return Err(
+                Error::msg("the merged TM cannot replace the batch report").with_path(merge)
+            );
+        }
+    }
+    fs::create_dir_all(&job.out_dir).map_err(|e| Error::from(e).with_path(&job.out_dir))?;
+    let pool = pipeline::worker_pool(job.jobs)?;
+    for w in &found.warnings {
+        progress.warn(w);
+    }
+    if let (Some(merge), Format::Moses | Format::Csv) = (&job.merge, job.format) {
+        let langs: BTreeSet<&str> = found
+            .pairs
+            .iter()
+            .filter_map(|p| p.tgt_lang.as_deref())
+            .collect();
+        if langs.len() > 1 {
+            progress.warn(&format!(
+                "{}: one {} file for several target languages ({}) is labelled with the \
+                 first pair's language only",
+                merge.display(),
+                job.format,
+                langs.into_iter().collect::<Vec<_>>().join(", ")
+            ));
+        }
+    }
+    for f in &found.unpaired {
+        progress.warn(&format!(
+            "{}: no counterpart in another language, skipped",
+            f.display()
+        ));
+    }
+    let state_path = job.out_dir.join(STATE_FILE);
+    let old_state = match read_state(&state_path) {
+        Ok(s) => s,
+        Err(e) => {
+            if job.resume {
+                progress.warn(&format!("{e}; aligning every pair again"));
+            }
+            State::default()
+        }
+    };
+
+    let pairs = &found.pairs;
+    progress.start(pairs.len() as u64);
+    let hashes: Vec<Option<(String, String)>> = pool.install(|| {
+        pairs
+            .par_iter()
+            .map(|p| Some((sha256_file(&p.src).ok()?, sha256_file(&p.tgt).ok()?)))
+            .collect()
+    });
+    let mut settings: Vec<serde_json::Value> = pairs.iter().map(|p| settings(job, p)).collect();
+    let lexicons = corpus_lexicons(job, pairs, &hashes, &mut settings, &old_state, &pool);
+    let up_to_date: Vec<bool> = (0..pairs.len())
+        .map(|i| {
+            job.resume
+                && is_up_to_date(job, &pairs[i], &old_state, hashes[i].as_ref(), &settings[i])
+        })
+        .collect();
+    let merge_fingerprint = job.merge.as_ref().map(|m| {
+        // The pivot language changes what the merged file holds.
+        let mut what = m.to_string_lossy().into_owned();
+        if let Some(pivot) = &job.pivot {
+            what.push_str("\0pivot\0");
+            what.push_str(pivot);
+        }
+        inputs_fingerprint(&what, pairs, &hashes, &settings)
+    });
+    let merge_up_to_date = job.resume
+        && up_to_date.iter().all(|&u| u)
+        && old_state.merge.as_ref().is_some_and(|m| {
+            Some(&m.fingerprint) == merge_fingerprint.as_ref()
+                && !m.outputs.is_empty()
+                && m.outputs.iter().all(|o| o.is_file())
+        });
+    let mut merger = match &job.merge {
+        Some(path) if !merge_up_to_date => Some(Merger::new(job, path)),
+        _ => None,
+    };
+    let merging = merger.is_some();
+
+    let mut state = old_state.clone();
+    state.merge = None;
+    state.corpus = lexicons.as_ref().map(|l| l.1.clone());
+    let lexicons = lexicons.map(|l| l.0);
+    let old_merge = old_state.merge.clone();
+    let mut records: Vec<PairRecord> = Vec::with_capacity(pairs.len());
+    let threads = pool.current_num_threads().max(1);
+    let chunk = (threads * 4).max(8);
+    let mut last_save = Instant::now();
+    for start in (0..pairs.len()).step_by(chunk) {
+        let end = (start + chunk).min(pairs.len());
+        let results: Vec<(PairRecord, Option<AlignedPair>)> = pool.install(|| {
+            (start..end)
+                .into_par_iter()
+                .map(|i| {
+                    let mode = if !up_to_date[i] {
+                        Mode::Write
+                    } else if merging {
+                        Mode::MergeOnly
+                    } else {
+                        Mode::Skip
+                    };
+                    let out = isolate(&pairs[i].id, || {
+                        process(job, &pairs[i], mode, &old_state, merging, lexicons.as_ref())
+                    });
+                    let out = out.unwrap_or_else(|e| (failed(&pairs[i], e), None));
+                    let r = &out.0;
+                    progress.advance((r.src.sentences + r.tgt.sentences) as u64);
+                    out
+                })
+                .collect()
+        });
+        for (i, (record, pair)) in (start..end).zip(results) {
+            if let (Some(m), Some(pair)) = (merger.as_mut(), pair.as_ref()) {
+                m.add(&pairs[i], pair);
+            }
+            match (&record.status, &hashes[i]) {
+                (Status::Ok | Status::Skipped, Some((s, t))) => {
+                    state.pairs.insert(
+                        record.id.clone(),
+                        StateEntry {
+                            src_sha256: s.clone(),
+                            tgt_sha256: t.clone(),
+                            settings: settings[i].clone(),
+                            record: record.clone(),
+                        },
+                    );
+                }
+                _ => {
+                    state.pairs.remove(&record.id);
+                }
+            }
+            records.push(record);
+        }
+        // Saved now and then so an interrupted run can resume, without rewriting a large
+        // state after every chunk.
+        if last_save.elapsed() > Duration::from_secs(5) && end < pairs.len() {
+            write_json(&state_path, &state)?;
+            last_save = Instant::now();
+        }
+    }
+
+    let merge = match (&job.merge, merger) {
+        (Some(_), Some(m)) => {
+            let (record, outputs) = m.finish();
+            if let (Status::Ok, Some(fingerprint)) = (record.status, merge_fingerprint) {
+                state.merge = Some(MergeState {
+                    fingerprint,
+                    outputs,
+                });
+            }
+            Some(record)
+        }
+        (Some(path), None) => {
+            state.merge = old_merge;
+            let ok = records.iter().filter(|r| r.status != Status::Error).count();
+            let units = records.iter().map(|r| r.units).sum();
+            Some(MergeRecord {
+                path: path.clone(),
+                status: Status::Skipped,
+                error: None,
+                pairs: ok,
+                units,
+            })
+        }
+        _ => None,
+    };
+    progress.finish();
+
+    let totals = totals(&records, started.elapsed().as_secs_f64());
+    let report = BatchReport {
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        source: job.source.path().to_path_buf(),
+        out_dir: job.out_dir.clone(),
+        format: job.format.name().to_string(),
+        pairs: records,
+        unpaired: found.unpaired,
+        merge,
+        totals,
+    };
+    write_json(&state_path, &state)?;
+    write_json(&report_path, &report)?;
+    Ok(report)
+}
+
+/// What to do with a pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Align and write its output.
+    Write,
+    /// Up to date, but the merged TM needs its beads: align without rewriting the output.
+    MergeOnly,
+    /// Up to date: nothing to do.
+    Skip,
+}
+
+/// The corpus lexicons of the job (learned, or reused from the state when their inputs are
+/// unchanged) with their saved form; adds to each pair's settings the fingerprint of the
+/// lexicon it will be aligned with. `None` when the job learns a lexicon per pair.
+fn corpus_lexicons(
+    job: &BatchJob,
+    pairs: &[PairSpec],
+    hashes: &[Option<(String, String)>],
+    settings: &mut [serde_json::Value],
+    old: &State,
+    pool: &rayon::ThreadPool,
+) -> Option<(Lexicons, corpus::Saved)> {
+    let cfg = job.corpus_lexicon.as_ref()?;
+    let align = &job.options.align;
+    if !align.lexicon || !align.anchors || align.gale_church {
+        return None; // the model has no lexicon to replace
+    }
+    let inputs = inputs_fingerprint(&format!("{cfg:?}"), pairs, hashes, settings);
+    let dictionary = align.dictionary.as_deref();
+    let lexicons = match &old.corpus {
+        Some(saved) if saved.inputs == inputs => Lexicons::from_saved(saved, dictionary),
+        _ => corpus::learn(
+            pairs,
+            |p| load_documents(job, p),
+            align,
+            cfg,
+            dictionary,
+            pool,
+        ),
+    };
+    for (p, s) in pairs.iter().zip(settings.iter_mut()) {
+        let o = pair_options(job, p);
+        let langs = (o.src_lang.as_deref(), o.tgt_lang.as_deref());
+        s["corpus_lexicon"] = serde_json::json!({
+            "settings": format!("{cfg:?}"),
+            "lexicon": lexicons.fingerprint(langs),
+        });
+    }
+    let saved = lexicons.saved(inputs);
+    Some((lexicons, saved))
+}
+
+/// The two documents of a pair, for the corpus lexicon's first pass (`None` when the pair
+/// cannot be read, or panics: aligning it reports why).
+fn load_documents(job: &BatchJob, spec: &PairSpec) -> Option<(Document, Document)> {
+    let opts = pair_options(job, spec);
+    isolate(&spec.id, || {
+        pipeline::load_pair(&spec.src, &spec.tgt, &opts)
+    })
+    .ok()
+    .map(|((sd, _), (td, _))| (sd, td))
+}
+
+/// The pipeline options of one pair: the job's, with the pair's languages.
+fn pair_options(job: &BatchJob, spec: &PairSpec) -> Options {
+    let mut opts = job.options.clone();
+    opts.src_lang = spec.src_lang.clone().or(opts.src_lang);
+    opts.tgt_lang = spec.tgt_lang.clone().or(opts.tgt_lang);
+    opts
+}
+
+/// Aligns one pair (with its language pair's corpus lexicon, when there is one) and writes
+/// its output; returns its record and, when `keep` (a merged TM is being written), the
+/// filtered pair.
+fn process(
+    job: &BatchJob,
+    spec: &PairSpec,
+    mode: Mode,
+    old: &State,
+    keep: bool,
+    lexicons: Option<&Lexicons>,
+) -> Result<(PairRecord, Option<AlignedPair>)> {
+    let started = Instant::now();
+    if mode == Mode::Skip {
+        let mut record = old
+            .pairs
+            .get(&spec.id)
+            .map(|e| e.record.clone())
+            .ok_or_else(|| Error::msg("resume state lost"))?;
+        record.status = Status::Skipped;
+        record.error = None;
+        record.seconds = started.elapsed().as_secs_f64();
+        return Ok((record, None));
+    }
+    let opts = pair_options(job, spec);
+    let ((sd, sr), (td, tr)) =
+        pipeline::load_pair(&spec.src, &spec.tgt, &opts).map_err(|e| e.with_pair(&spec.id))?;
+    let align = match (lexicons, &job.corpus_lexicon) {
+        (Some(l), Some(cfg)) => l.config(&opts.align, cfg, &sd.lang, &td.lang),
+        _ => opts.align.clone(),
+    };
+    let (pair, warnings) = pipeline::align_pair(&spec.id, sd, td, &align);
+    let mut report = PairReport::new(&pair, sr, tr);
+    report.warnings = warnings;
+    let one_sided = pair.beads.iter().filter(|b| b.is_one_sided()).count();
+    let kept = if job.filter.is_noop() {
+        pair
+    } else {
+        job.filter.filtered(&pair, &mut HashSet::new())
+    };
+    let path = spec.output_path(&job.out_dir, job.format);
+    if mode == Mode::Write {
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::from(e).with_path(parent))?;
+        }
+        export::write_file(job.format, &path, std::iter::once(&kept), &job.export)
+            .map_err(|e| e.with_pair(&spec.id))?;
+    }
+    let mut record = record(spec, &report, one_sided, &kept, job, &path);
+    if mode == Mode::MergeOnly {
+        record.status = Status::Skipped;
+    }
+    record.seconds = started.elapsed().as_secs_f64();
+    Ok((record, keep.then_some(kept)))
+}
