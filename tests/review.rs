@@ -2,6 +2,8 @@
 //! one `data-bead` row per bead (as many as JSONL beads), and rendered by headless Chromium
 //! with the script run and the plot present.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -127,7 +129,9 @@ fn chromium() -> Option<PathBuf> {
 #[test]
 fn review_page_renders_in_headless_chromium() {
     let Some(chromium) = chromium() else {
-        eprintln!("skipped: chromium is not on PATH (Debian package `chromium`)");
+        common::skip(format_args!(
+            "chromium is not on PATH (Debian package `chromium`)"
+        ));
         return;
     };
     let dir = tempfile::tempdir().unwrap();

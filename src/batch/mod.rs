@@ -10,8 +10,10 @@
 //! results are handled in pair order, which also bounds memory (a merged TM streams through
 //! one [`Sink`](crate::export::Sink) rather than holding the corpus).
 //!
-//! `OUT/report.json` describes the run; `OUT/.bitalign-state.json` records, per pair, the
-//! SHA-256 of both inputs and the settings, so a `resume` run skips what is up to date.
+//! `OUT/report.json` describes the run; `OUT/.bitalign-journal` (appended and synced as each
+//! pair finishes) and `OUT/.bitalign-state.json` record, per pair, the SHA-256 of both inputs,
+//! the settings and the outputs, so a `resume` run skips what is up to date, even after the
+//! run was killed.
 //!
 //! One file per concern: [`discover`] and [`manifest`] find the pairs, `journal` keeps the
 //! resume state, `report` the records, `merge` and `pivot` the corpus-wide TM; this file
@@ -27,7 +29,9 @@ mod report;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use rayon::prelude::*;
 
@@ -37,18 +41,22 @@ use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::export::{self, ExportOptions, Format};
 use crate::filter::Filter;
+use crate::output;
 use crate::pipeline::{self, Options, PairReport};
 use crate::progress::Progress;
 
 pub use self::discover::{discover, extension, sanitize_id, Discovery, PairSpec};
-pub use self::journal::sha256_file;
+pub use self::journal::{sha256_file, JOURNAL_FILE};
 pub use self::manifest::read_manifest;
-pub use self::report::{BatchReport, MergeRecord, PairRecord, SideRecord, Status, Totals};
+pub use self::report::{
+    BatchReport, MergeRecord, PairRecord, RunStatus, SideRecord, Status, Totals,
+};
 /// Kept here for callers of the batch API; it lives in [`pipeline`].
 pub use crate::pipeline::isolate;
 
 use self::journal::{
-    inputs_fingerprint, is_up_to_date, read_state, settings, MergeState, State, StateEntry,
+    inputs_fingerprint, is_up_to_date, read_state, settings, Digest256, Journal, MergeState, State,
+    StateEntry,
 };
 use self::merge::Merger;
 use self::report::{failed, record, totals, write_json};
@@ -111,6 +119,12 @@ pub struct BatchJob {
     /// Learn the translation lexicon over the whole corpus before aligning any pair
     /// ([`corpus`]); `None` = each pair learns its own.
     pub corpus_lexicon: Option<CorpusLexicon>,
+    /// Set from outside (the CLI's Ctrl-C handler) to stop the run: no new pair is started,
+    /// the pairs in progress finish, and the report says [`RunStatus::Interrupted`].
+    pub stop: Arc<AtomicBool>,
+    /// Journal each finished pair as it is written (the default). Off only to measure what
+    /// the journal costs: a run killed without it resumes from its start.
+    pub journal: bool,
 }
 
 impl BatchJob {
@@ -129,16 +143,165 @@ impl BatchJob {
             resume: false,
             fingerprint: BTreeMap::new(),
             corpus_lexicon: Some(CorpusLexicon::default()),
+            stop: Arc::new(AtomicBool::new(false)),
+            journal: true,
         }
     }
 }
 
 /// Runs a batch: discovers the pairs, aligns them in parallel, writes one output per pair,
 /// the merged TM, `report.json` and the resume state. Errors only for what stops the whole
-/// run (no pairs, unreadable manifest, output folder not writable, report not written); a
-/// failed pair is a [`Status::Error`] record and a failed merge a [`MergeRecord`] error.
+/// run before it starts (no pairs, unreadable manifest, output folder not writable) or the
+/// report not written; a failed pair is a [`Status::Error`] record and a failed merge a
+/// [`MergeRecord`] error. A run stopped early ([`BatchJob::stop`], a full disk) still returns
+/// its report, with [`RunStatus::Interrupted`] or [`RunStatus::DiskFull`].
 pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
     let started = Instant::now();
+    let found = find_pairs(job)?;
+    prepare_output(job, progress)?;
+    warn_about(job, &found, progress);
+    let pool = pipeline::worker_pool(job.jobs)?;
+    let (old_state, journal) = open_state(job, progress)?;
+
+    let pairs = &found.pairs;
+    progress.start(pairs.len() as u64);
+    let hashes: Vec<Option<(String, String)>> = pool.install(|| {
+        pairs
+            .par_iter()
+            .map(|p| Some((sha256_file(&p.src).ok()?, sha256_file(&p.tgt).ok()?)))
+            .collect()
+    });
+    let mut settings: Vec<serde_json::Value> = pairs.iter().map(|p| settings(job, p)).collect();
+    let lexicons = corpus_lexicons(job, pairs, &hashes, &mut settings, &old_state, &pool);
+    let mut state = old_state.clone();
+    state.merge = None;
+    state.corpus = lexicons.as_ref().map(|l| l.1.clone());
+    let lexicons = lexicons.map(|l| l.0);
+    // The replayed journal and a newly learned lexicon survive a crash of this run too.
+    save_state(job, &state, &journal)?;
+    let up_to_date: Vec<bool> = pool.install(|| {
+        (0..pairs.len())
+            .into_par_iter()
+            .map(|i| {
+                job.resume
+                    && is_up_to_date(job, &pairs[i], &old_state, hashes[i].as_ref(), &settings[i])
+            })
+            .collect()
+    });
+    let merge_fingerprint = job.merge.as_ref().map(|m| {
+        // The pivot language changes what the merged file holds.
+        let mut what = m.to_string_lossy().into_owned();
+        if let Some(pivot) = &job.pivot {
+            what.push_str("\0pivot\0");
+            what.push_str(pivot);
+        }
+        inputs_fingerprint(&what, pairs, &hashes, &settings)
+    });
+    let merge_up_to_date = job.resume
+        && up_to_date.iter().all(|&u| u)
+        && old_state.merge.as_ref().is_some_and(|m| {
+            Some(&m.fingerprint) == merge_fingerprint.as_ref()
+                && !m.outputs.is_empty()
+                && m.outputs.iter().all(|o| o.is_file())
+        });
+    let mut merger = match &job.merge {
+        Some(path) if !merge_up_to_date => Some(Merger::new(job, path)),
+        _ => None,
+    };
+
+    let aligner = Aligner {
+        job,
+        pairs,
+        hashes: &hashes,
+        settings: &settings,
+        up_to_date: &up_to_date,
+        old: &old_state,
+        lexicons: lexicons.as_ref(),
+        journal: job.journal.then_some(&journal),
+        merging: merger.is_some(),
+        progress,
+        halt: Mutex::new(None),
+    };
+    let chunk = (pool.current_num_threads().max(1) * 4).max(8);
+    let mut records: Vec<PairRecord> = Vec::with_capacity(pairs.len());
+    for start in (0..pairs.len()).step_by(chunk) {
+        let end = (start + chunk).min(pairs.len());
+        let results: Vec<Option<Outcome>> = pool.install(|| {
+            (start..end)
+                .into_par_iter()
+                .map(|i| aligner.pair(i))
+                .collect()
+        });
+        for (i, out) in (start..end).zip(results) {
+            let Some(out) = out else { continue };
+            if let (Some(m), Some(pair)) = (merger.as_mut(), out.pair.as_ref()) {
+                m.add(&pairs[i], pair);
+            }
+            if let Some(entry) = out.entry {
+                state.apply(entry);
+            }
+            records.push(out.record);
+        }
+        if aligner.stopping() {
+            break;
+        }
+    }
+    let (status, stopped_by) = aligner.outcome();
+
+    let merge = match (&job.merge, merger) {
+        (Some(path), Some(_)) if status != RunStatus::Complete => Some(MergeRecord {
+            path: path.clone(),
+            status: Status::Error,
+            error: Some("not written: the run stopped early".to_string()),
+            pairs: 0,
+            units: 0,
+        }),
+        (Some(_), Some(m)) => {
+            let (record, outputs) = m.finish();
+            if let (Status::Ok, Some(fingerprint)) = (record.status, merge_fingerprint) {
+                state.merge = Some(MergeState {
+                    fingerprint,
+                    outputs,
+                });
+            }
+            Some(record)
+        }
+        (Some(path), None) => {
+            state.merge = old_state.merge.clone();
+            let ok = records.iter().filter(|r| r.status != Status::Error).count();
+            let units = records.iter().map(|r| r.units).sum();
+            Some(MergeRecord {
+                path: path.clone(),
+                status: Status::Skipped,
+                error: None,
+                pairs: ok,
+                units,
+            })
+        }
+        _ => None,
+    };
+    progress.finish();
+
+    let totals = totals(&records, started.elapsed().as_secs_f64());
+    let report = BatchReport {
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        source: job.source.path().to_path_buf(),
+        out_dir: job.out_dir.clone(),
+        format: job.format.name().to_string(),
+        status,
+        stopped_by,
+        planned: pairs.len(),
+        pairs: records,
+        unpaired: found.unpaired,
+        merge,
+        totals,
+    };
+    finish_files(job, &state, &journal, &report, progress)?;
+    Ok(report)
+}
+
+/// The pairs of the job's source, and the checks that need them.
+fn find_pairs(job: &BatchJob) -> Result<Discovery> {
     let found = match &job.source {
         Source::Folders(dir) => discover(
             dir,
@@ -154,16 +317,43 @@ pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
     if job.pivot.is_some() && job.merge.is_none() {
         return Err(Error::msg("a pivot needs a merged TM to write"));
     }
-    let report_path = job.out_dir.join(REPORT_FILE);
     if let Some(merge) = &job.merge {
-        if merge == &report_path || merge == &job.out_dir.join(STATE_FILE) {
+        let own = [REPORT_FILE, STATE_FILE, JOURNAL_FILE].map(|f| job.out_dir.join(f));
+        if own.contains(merge) {
             return Err(
-                Error::msg("the merged TM cannot replace the batch report").with_path(merge)
+                Error::msg("the merged TM cannot replace the batch's own files").with_path(merge),
             );
         }
     }
+    Ok(found)
+}
+
+/// Creates the output folder, checks that it and the merged TM's folder take files (before
+/// any work), and removes the temporary files a killed run left there.
+fn prepare_output(job: &BatchJob, progress: &dyn Progress) -> Result<()> {
     fs::create_dir_all(&job.out_dir).map_err(|e| Error::from(e).with_path(&job.out_dir))?;
-    let pool = pipeline::worker_pool(job.jobs)?;
+    let mut removed = output::remove_temporaries(&job.out_dir, None);
+    if let Some(merge) = &job.merge {
+        let dir = merge.parent().filter(|p| !p.as_os_str().is_empty());
+        if let Some(dir) = dir {
+            fs::create_dir_all(dir).map_err(|e| Error::from(e).with_path(dir))?;
+        }
+        // Creating (and dropping) the temporary file is the writability check.
+        drop(output::AtomicFile::create(merge)?);
+        let name = merge.file_name().map(|n| n.to_string_lossy().into_owned());
+        removed += output::remove_temporaries(dir.unwrap_or(Path::new(".")), name.as_deref());
+    }
+    if removed > 0 {
+        progress.warn(&format!(
+            "removed {removed} temporary file(s) left by an interrupted run"
+        ));
+    }
+    Ok(())
+}
+
+/// Warnings about what was found: renamed ids, a merged file labelled with one language,
+/// files without counterpart.
+fn warn_about(job: &BatchJob, found: &Discovery, progress: &dyn Progress) {
     for w in &found.warnings {
         progress.warn(w);
     }
@@ -189,8 +379,12 @@ pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
             f.display()
         ));
     }
-    let state_path = job.out_dir.join(STATE_FILE);
-    let old_state = match read_state(&state_path) {
+}
+
+/// The last run's state: its snapshot with its journal replayed (an unreadable snapshot is
+/// a warning under `resume`: every pair is aligned again).
+fn open_state(job: &BatchJob, progress: &dyn Progress) -> Result<(State, Journal)> {
+    let mut state = match read_state(&job.out_dir.join(STATE_FILE)) {
         Ok(s) => s,
         Err(e) => {
             if job.resume {
@@ -199,148 +393,150 @@ pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
             State::default()
         }
     };
+    let (journal, _) = Journal::open(&job.out_dir.join(JOURNAL_FILE), &mut state)?;
+    Ok((state, journal))
+}
 
-    let pairs = &found.pairs;
-    progress.start(pairs.len() as u64);
-    let hashes: Vec<Option<(String, String)>> = pool.install(|| {
-        pairs
-            .par_iter()
-            .map(|p| Some((sha256_file(&p.src).ok()?, sha256_file(&p.tgt).ok()?)))
-            .collect()
-    });
-    let mut settings: Vec<serde_json::Value> = pairs.iter().map(|p| settings(job, p)).collect();
-    let lexicons = corpus_lexicons(job, pairs, &hashes, &mut settings, &old_state, &pool);
-    let up_to_date: Vec<bool> = (0..pairs.len())
-        .map(|i| {
-            job.resume
-                && is_up_to_date(job, &pairs[i], &old_state, hashes[i].as_ref(), &settings[i])
-        })
-        .collect();
-    let merge_fingerprint = job.merge.as_ref().map(|m| {
-        // The pivot language changes what the merged file holds.
-        let mut what = m.to_string_lossy().into_owned();
-        if let Some(pivot) = &job.pivot {
-            what.push_str("\0pivot\0");
-            what.push_str(pivot);
-        }
-        inputs_fingerprint(&what, pairs, &hashes, &settings)
-    });
-    let merge_up_to_date = job.resume
-        && up_to_date.iter().all(|&u| u)
-        && old_state.merge.as_ref().is_some_and(|m| {
-            Some(&m.fingerprint) == merge_fingerprint.as_ref()
-                && !m.outputs.is_empty()
-                && m.outputs.iter().all(|o| o.is_file())
-        });
-    let mut merger = match &job.merge {
-        Some(path) if !merge_up_to_date => Some(Merger::new(job, path)),
-        _ => None,
-    };
-    let merging = merger.is_some();
+/// Writes the snapshot, then empties the journal it now holds.
+fn save_state(job: &BatchJob, state: &State, journal: &Journal) -> Result<()> {
+    write_json(&job.out_dir.join(STATE_FILE), state)?;
+    journal.reset()
+}
 
-    let mut state = old_state.clone();
-    state.merge = None;
-    state.corpus = lexicons.as_ref().map(|l| l.1.clone());
-    let lexicons = lexicons.map(|l| l.0);
-    let old_merge = old_state.merge.clone();
-    let mut records: Vec<PairRecord> = Vec::with_capacity(pairs.len());
-    let threads = pool.current_num_threads().max(1);
-    let chunk = (threads * 4).max(8);
-    let mut last_save = Instant::now();
-    for start in (0..pairs.len()).step_by(chunk) {
-        let end = (start + chunk).min(pairs.len());
-        let results: Vec<(PairRecord, Option<AlignedPair>)> = pool.install(|| {
-            (start..end)
-                .into_par_iter()
-                .map(|i| {
-                    let mode = if !up_to_date[i] {
-                        Mode::Write
-                    } else if merging {
-                        Mode::MergeOnly
-                    } else {
-                        Mode::Skip
-                    };
-                    let out = isolate(&pairs[i].id, || {
-                        process(job, &pairs[i], mode, &old_state, merging, lexicons.as_ref())
-                    });
-                    let out = out.unwrap_or_else(|e| (failed(&pairs[i], e), None));
-                    let r = &out.0;
-                    progress.advance((r.src.sentences + r.tgt.sentences) as u64);
-                    out
-                })
-                .collect()
-        });
-        for (i, (record, pair)) in (start..end).zip(results) {
-            if let (Some(m), Some(pair)) = (merger.as_mut(), pair.as_ref()) {
-                m.add(&pairs[i], pair);
-            }
-            match (&record.status, &hashes[i]) {
-                (Status::Ok | Status::Skipped, Some((s, t))) => {
-                    state.pairs.insert(
-                        record.id.clone(),
-                        StateEntry {
-                            src_sha256: s.clone(),
-                            tgt_sha256: t.clone(),
-                            settings: settings[i].clone(),
-                            record: record.clone(),
-                        },
-                    );
-                }
-                _ => {
-                    state.pairs.remove(&record.id);
-                }
-            }
-            records.push(record);
+/// The state snapshot and the report at the end of a run. On a full disk they may not fit:
+/// the journal (still holding every finished pair) is then what the next run resumes from.
+fn finish_files(
+    job: &BatchJob,
+    state: &State,
+    journal: &Journal,
+    report: &BatchReport,
+    progress: &dyn Progress,
+) -> Result<()> {
+    let written = save_state(job, state, journal)
+        .and_then(|()| write_json(&job.out_dir.join(REPORT_FILE), report));
+    match written {
+        Err(e) if report.status == RunStatus::DiskFull => {
+            progress.warn(&format!("{e} (the journal keeps what --resume needs)"));
+            Ok(())
         }
-        // Saved now and then so an interrupted run can resume, without rewriting a large
-        // state after every chunk.
-        if last_save.elapsed() > Duration::from_secs(5) && end < pairs.len() {
-            write_json(&state_path, &state)?;
-            last_save = Instant::now();
+        other => other,
+    }
+}
+
+/// What became of one pair: its record, the filtered pair for the merged TM, and its new
+/// resume entry (`None`: unchanged).
+struct Outcome {
+    record: PairRecord,
+    pair: Option<AlignedPair>,
+    entry: Option<StateEntry>,
+}
+
+/// Aligns the pairs of a run, one at a time from any worker thread, and stops taking new
+/// ones when asked to or when the disk is full.
+struct Aligner<'a> {
+    job: &'a BatchJob,
+    pairs: &'a [PairSpec],
+    hashes: &'a [Option<(String, String)>],
+    settings: &'a [serde_json::Value],
+    up_to_date: &'a [bool],
+    old: &'a State,
+    lexicons: Option<&'a Lexicons>,
+    journal: Option<&'a Journal>,
+    merging: bool,
+    progress: &'a dyn Progress,
+    /// Why the run stopped by itself (a full disk, a journal that cannot be written).
+    halt: Mutex<Option<(RunStatus, String)>>,
+}
+
+impl Aligner<'_> {
+    /// Whether new pairs are no longer taken.
+    fn stopping(&self) -> bool {
+        self.job.stop.load(Ordering::Relaxed) || self.halt.lock().map_or(true, |h| h.is_some())
+    }
+
+    fn outcome(&self) -> (RunStatus, Option<String>) {
+        match self.halt.lock().ok().and_then(|mut h| h.take()) {
+            Some((status, why)) => (status, Some(why)),
+            None if self.job.stop.load(Ordering::Relaxed) => (RunStatus::Interrupted, None),
+            None => (RunStatus::Complete, None),
         }
     }
 
-    let merge = match (&job.merge, merger) {
-        (Some(_), Some(m)) => {
-            let (record, outputs) = m.finish();
-            if let (Status::Ok, Some(fingerprint)) = (record.status, merge_fingerprint) {
-                state.merge = Some(MergeState {
-                    fingerprint,
-                    outputs,
-                });
-            }
-            Some(record)
+    fn stop_with(&self, status: RunStatus, why: String) {
+        if let Ok(mut h) = self.halt.lock() {
+            h.get_or_insert((status, why));
         }
-        (Some(path), None) => {
-            state.merge = old_merge;
-            let ok = records.iter().filter(|r| r.status != Status::Error).count();
-            let units = records.iter().map(|r| r.units).sum();
-            Some(MergeRecord {
-                path: path.clone(),
-                status: Status::Skipped,
-                error: None,
-                pairs: ok,
-                units,
-            })
-        }
-        _ => None,
-    };
-    progress.finish();
+    }
 
-    let totals = totals(&records, started.elapsed().as_secs_f64());
-    let report = BatchReport {
-        tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        source: job.source.path().to_path_buf(),
-        out_dir: job.out_dir.clone(),
-        format: job.format.name().to_string(),
-        pairs: records,
-        unpaired: found.unpaired,
-        merge,
-        totals,
-    };
-    write_json(&state_path, &state)?;
-    write_json(&report_path, &report)?;
-    Ok(report)
+    /// Aligns pair `i`, writes its output and journals it; `None` when the run is stopping
+    /// and the pair was not started.
+    fn pair(&self, i: usize) -> Option<Outcome> {
+        if self.stopping() {
+            return None;
+        }
+        let spec = &self.pairs[i];
+        let mode = if !self.up_to_date[i] {
+            Mode::Write
+        } else if self.merging {
+            Mode::MergeOnly
+        } else {
+            Mode::Skip
+        };
+        let result = isolate(&spec.id, || {
+            process(self.job, spec, mode, self.old, self.merging, self.lexicons)
+        });
+        let (record, pair) = result.unwrap_or_else(|e| {
+            if is_disk_full(&e) {
+                self.stop_with(RunStatus::DiskFull, e.to_string());
+            }
+            (failed(spec, e), None)
+        });
+        self.progress
+            .advance((record.src.sentences + record.tgt.sentences) as u64);
+        let entry = (mode == Mode::Write).then(|| self.entry(i, &record));
+        if let (Some(journal), Some(entry)) = (self.journal, entry.as_ref()) {
+            if let Err(e) = journal.append(entry) {
+                let status = if is_disk_full(&e) {
+                    RunStatus::DiskFull
+                } else {
+                    RunStatus::Interrupted
+                };
+                self.stop_with(status, e.to_string());
+            }
+        }
+        Some(Outcome {
+            record,
+            pair,
+            entry,
+        })
+    }
+
+    /// The resume entry of a pair just written: its inputs, settings and outputs' digests.
+    fn entry(&self, i: usize, record: &PairRecord) -> StateEntry {
+        let (src, tgt) = self.hashes[i].clone().unwrap_or_default();
+        let digests = match record.status {
+            Status::Error => Vec::new(),
+            _ => record
+                .outputs
+                .iter()
+                .map_while(|o| Digest256::of(&self.job.out_dir.join(o)).ok())
+                .collect(),
+        };
+        StateEntry {
+            src_sha256: src,
+            tgt_sha256: tgt,
+            settings: self.settings[i].clone(),
+            record: record.clone(),
+            digests,
+        }
+    }
+}
+
+/// A write that failed because the disk (or the user's quota) is full: no later pair would
+/// fare better.
+fn is_disk_full(e: &Error) -> bool {
+    use std::io::ErrorKind::{QuotaExceeded, StorageFull};
+    matches!(e.io_kind(), Some(StorageFull | QuotaExceeded))
 }
 
 /// What to do with a pair.

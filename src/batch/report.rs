@@ -22,6 +22,19 @@ pub enum Status {
     Skipped,
 }
 
+/// How a run ended.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    /// Every pair was taken.
+    #[default]
+    Complete,
+    /// Stopped on request (Ctrl-C, SIGTERM) or because the journal could not be written.
+    Interrupted,
+    /// Stopped because a write found the disk full.
+    DiskFull,
+}
+
 /// One side of a pair in the report.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SideRecord {
@@ -89,6 +102,15 @@ pub struct BatchReport {
     pub source: PathBuf,
     pub out_dir: PathBuf,
     pub format: String,
+    /// Whether every pair was taken; when not, `pairs` holds those that were.
+    #[serde(default)]
+    pub status: RunStatus,
+    /// What stopped the run early (the failed write, one line).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped_by: Option<String>,
+    /// The pairs the run found (`pairs` holds fewer when it stopped early).
+    #[serde(default)]
+    pub planned: usize,
     pub pairs: Vec<PairRecord>,
     pub unpaired: Vec<PathBuf>,
     pub merge: Option<MergeRecord>,

@@ -42,6 +42,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
         })?,
     };
     args.output.format(args.out.as_deref())?;
+    if let Some(out) = &args.out {
+        super::common::check_writable(out)?;
+    }
     let langs = Langs {
         src: args.src_lang.clone(),
         tgt: args.tgt_lang.clone(),
