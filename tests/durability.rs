@@ -209,6 +209,22 @@ fn sigint_stops_after_the_pairs_in_progress_and_resume_redoes_only_the_rest() {
 }
 
 #[test]
+fn sigterm_stops_like_ctrl_c() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let child = start_and_wait(&out);
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    assert_eq!(report(&out)["status"], "interrupted");
+    assert!(temporaries(&out).is_empty(), "{:?}", temporaries(&out));
+}
+
+#[test]
 fn sigkill_loses_at_most_the_pairs_in_flight() {
     reference();
     let dir = tempfile::tempdir().unwrap();

@@ -2,8 +2,8 @@
 //! the size and SHA-256 of each output, so a `resume` run skips what is up to date.
 //!
 //! The state lives in two files. `OUT/.bitalign-journal` is appended to as each pair
-//! finishes, one line per pair, and synced, so a run killed at any point loses at most the
-//! pairs in flight. `OUT/.bitalign-state.json` is a snapshot (with the corpus lexicons and the
+//! finishes, one line per pair (synced in the background at most a second later), so a run killed at any point
+//! loses at most the pairs in flight. `OUT/.bitalign-state.json` is a snapshot (with the corpus lexicons and the
 //! merged TM) written at the start and the end of a run, after which the journal is emptied.
 //! Reading the state is the snapshot with the journal replayed on top.
 //!
@@ -16,7 +16,9 @@ use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -179,6 +181,59 @@ const MAGIC: &[u8] = b"bitalign-journal 1\n";
 pub(super) struct Journal {
     path: PathBuf,
     file: Mutex<File>,
+    /// Syncs the appended lines in the background, so no worker waits on the disk.
+    syncer: Option<Syncer>,
+}
+
+/// How often appended lines are synced. A line is written as its pair finishes, so a killed
+/// process loses nothing written; a power cut loses at most this much of the last pairs
+/// (whose outputs were synced before their lines: redoing them is safe). Syncing every line
+/// in the worker cost 46% of the wall time of 10,000 small pairs; a group commit in the
+/// background is what databases do.
+const SYNC_EVERY: Duration = Duration::from_secs(1);
+
+/// The background thread syncing the journal every [`SYNC_EVERY`] until dropped.
+#[derive(Debug)]
+struct Syncer {
+    stop: Arc<(Mutex<bool>, Condvar)>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Syncer {
+    fn start(file: File) -> Syncer {
+        let stop = Arc::new((Mutex::new(false), Condvar::new()));
+        let flag = Arc::clone(&stop);
+        let thread = std::thread::spawn(move || {
+            let (lock, wake) = &*flag;
+            let Ok(mut stopped) = lock.lock() else {
+                return;
+            };
+            while !*stopped {
+                stopped = match wake.wait_timeout(stopped, SYNC_EVERY) {
+                    Ok((guard, _)) => guard,
+                    Err(_) => return,
+                };
+                // Errors show at the final, foreground sync.
+                let _ = file.sync_data();
+            }
+        });
+        Syncer {
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Syncer {
+    fn drop(&mut self) {
+        if let Ok(mut stopped) = self.stop.0.lock() {
+            *stopped = true;
+        }
+        self.stop.1.notify_all();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }
 
 impl Journal {
@@ -211,41 +266,57 @@ impl Journal {
             io::Seek::seek(&mut file, io::SeekFrom::End(0)).map_err(with_path)?;
         }
         file.sync_data().map_err(with_path)?;
+        let syncer = file.try_clone().ok().map(Syncer::start);
         let journal = Journal {
             path: path.to_path_buf(),
             file: Mutex::new(file),
+            syncer,
         };
         Ok((journal, replayed))
     }
 
-    /// Appends one finished pair and syncs it to disk: when this returns, a crash no longer
-    /// costs the pair. Called from the worker threads; lines never interleave.
+    /// Appends one finished pair (synced within [`SYNC_EVERY`]). Called from the worker
+    /// threads; lines never interleave.
     pub(super) fn append(&self, entry: &StateEntry) -> Result<()> {
         let json = serde_json::to_vec(entry)
             .map_err(|e| Error::msg(format!("cannot write the journal: {e}")))?;
         let mut line = format!("{:08x} ", crc32fast::hash(&json)).into_bytes();
         line.extend_from_slice(&json);
         line.push(b'\n');
-        let file = self
-            .file
-            .lock()
-            .map_err(|_| Error::msg("journal lock poisoned"))?;
-        let with_path = |e: io::Error| Error::from(e).with_path(&self.path);
-        // One write per line (the file is unbuffered), from the end of the last good line.
-        let mut f: &File = &file;
-        f.write_all(&line).map_err(with_path)?;
-        f.sync_data().map_err(with_path)
-    }
-
-    /// Empties the journal once a snapshot holds everything it recorded.
-    pub(super) fn reset(&self) -> Result<()> {
         let mut file = self
             .file
             .lock()
             .map_err(|_| Error::msg("journal lock poisoned"))?;
+        // One write per line (the file is unbuffered), from the end of the last good line.
+        file.write_all(&line)
+            .map_err(|e| Error::from(e).with_path(&self.path))?;
+        if self.syncer.is_none() {
+            file.sync_data()
+                .map_err(|e| Error::from(e).with_path(&self.path))?;
+        }
+        Ok(())
+    }
+
+    /// Syncs what was appended since the last sync.
+    pub(super) fn sync(&self) -> Result<()> {
+        let file = self
+            .file
+            .lock()
+            .map_err(|_| Error::msg("journal lock poisoned"))?;
+        file.sync_data()
+            .map_err(|e| Error::from(e).with_path(&self.path))
+    }
+
+    /// Empties the journal once a snapshot holds everything it recorded.
+    pub(super) fn reset(&self) -> Result<()> {
+        let mut guard = self
+            .file
+            .lock()
+            .map_err(|_| Error::msg("journal lock poisoned"))?;
+        let file = &mut *guard;
         let with_path = |e: io::Error| Error::from(e).with_path(&self.path);
         file.set_len(MAGIC.len() as u64).map_err(with_path)?;
-        io::Seek::seek(&mut *file, io::SeekFrom::End(0)).map_err(with_path)?;
+        io::Seek::seek(file, io::SeekFrom::End(0)).map_err(with_path)?;
         file.sync_data().map_err(with_path)
     }
 }

@@ -412,7 +412,9 @@ fn finish_files(
     report: &BatchReport,
     progress: &dyn Progress,
 ) -> Result<()> {
-    let written = save_state(job, state, journal)
+    let written = journal
+        .sync()
+        .and_then(|()| save_state(job, state, journal))
         .and_then(|()| write_json(&job.out_dir.join(REPORT_FILE), report));
     match written {
         Err(e) if report.status == RunStatus::DiskFull => {
