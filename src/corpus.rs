@@ -31,9 +31,7 @@ use sha2::{Digest, Sha256};
 
 use crate::align::lexicon::{Learning, Lexicon};
 use crate::align::{self, AlignConfig};
-use crate::batch::{self, PairSpec};
 use crate::document::Document;
-use crate::pipeline::{self, Options};
 
 /// Source and target language of a group of pairs sharing one lexicon.
 pub type LangPair = (String, String);
@@ -246,29 +244,28 @@ pub fn harvest(
 }
 
 /// Pass 1 over a corpus: harvests confident beads from an even sample of `pairs` (in
-/// parallel on `pool`; a pair that fails is left out, pass 2 reports it) and learns one
-/// lexicon per language pair found.
-pub fn learn(
-    pairs: &[PairSpec],
-    options: impl Fn(&PairSpec) -> Options + Sync,
+/// parallel on `pool`) and learns one lexicon per language pair found. `load` reads a pair
+/// into its two documents; a pair it cannot read (`None`) is left out: the caller reports
+/// it when it aligns the pair. The corpus knows nothing of where pairs come from, so any
+/// caller (a batch, a saved pair list) can feed it.
+pub fn learn<P: Sync>(
+    pairs: &[P],
+    load: impl Fn(&P) -> Option<(Document, Document)> + Sync,
+    base: &AlignConfig,
     cfg: &CorpusLexicon,
     dictionary: Option<&Lexicon>,
     pool: &rayon::ThreadPool,
 ) -> Lexicons {
     let step = pairs.len().div_ceil(cfg.harvest_pairs.max(1)).max(1);
-    let sample: Vec<&PairSpec> = pairs.iter().step_by(step).collect();
+    let sample: Vec<&P> = pairs.iter().step_by(step).collect();
     let share = (cfg.training_pairs / sample.len().max(1)).max(MIN_PER_PAIR);
     let harvested: Vec<Option<(LangPair, Training)>> = pool.install(|| {
         sample
             .par_iter()
-            .map(|spec| {
-                let opts = options(spec);
-                batch::isolate(&spec.id, || {
-                    let ((sd, _), (td, _)) = pipeline::load_pair(&spec.src, &spec.tgt, &opts)?;
-                    let beads = harvest(&sd, &td, &opts.align, cfg.min_score, share);
-                    Ok(((sd.lang, td.lang), beads))
-                })
-                .ok()
+            .map(|pair| {
+                let (sd, td) = load(pair)?;
+                let beads = harvest(&sd, &td, base, cfg.min_score, share);
+                Some(((sd.lang, td.lang), beads))
             })
             .collect()
     });

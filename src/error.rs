@@ -93,6 +93,14 @@ impl Error {
         &self.0.kind
     }
 
+    /// The kind of the I/O error behind this one, if it is one (a closed pipe, a full disk).
+    pub fn io_kind(&self) -> Option<std::io::ErrorKind> {
+        match &self.0.kind {
+            ErrorKind::Io(e) => Some(e.kind()),
+            _ => None,
+        }
+    }
+
     pub fn path(&self) -> Option<&Path> {
         self.0.path.as_deref()
     }

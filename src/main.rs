@@ -46,6 +46,8 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // The reader went away (`| head`): what it wanted was written; nothing to report.
+        Err(e) if e.io_kind() == Some(std::io::ErrorKind::BrokenPipe) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("bitalign: {e}");
             ExitCode::from(2)

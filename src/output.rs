@@ -6,7 +6,7 @@ use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use tempfile::NamedTempFile;
+use tempfile::TempPath;
 
 use crate::error::{Error, Result};
 
@@ -17,7 +17,11 @@ use crate::error::{Error, Result};
 #[derive(Debug)]
 pub struct AtomicFile {
     target: PathBuf,
-    writer: BufWriter<NamedTempFile>,
+    // The plain file, not tempfile's wrapper: its errors would name the temporary path,
+    // which no message may show.
+    writer: BufWriter<File>,
+    /// Removes the temporary file when dropped uncommitted.
+    temp: TempPath,
 }
 
 impl AtomicFile {
@@ -47,13 +51,19 @@ impl AtomicFile {
         let temp = builder.tempfile_in(&dir).map_err(|e| {
             let e = io::Error::new(
                 e.kind(),
-                format!("cannot create a file in folder '{}': {e}", dir.display()),
+                format!(
+                    "cannot create a file in folder '{}': {}",
+                    dir.display(),
+                    os_error(&e)
+                ),
             );
             Error::from(e).with_path(&target)
         })?;
+        let (file, temp) = temp.into_parts();
         Ok(AtomicFile {
             target,
-            writer: BufWriter::new(temp),
+            writer: BufWriter::new(file),
+            temp,
         })
     }
 
@@ -70,24 +80,33 @@ impl AtomicFile {
 
     /// Everything but the rename: after this the data is on disk, so a following rename is
     /// the only step left that can fail.
-    fn prepare(self) -> Result<(NamedTempFile, PathBuf)> {
+    fn prepare(self) -> Result<(TempPath, PathBuf)> {
         let target = self.target;
-        let temp = self
+        let file = self
             .writer
             .into_inner()
             .map_err(|e| Error::from(e.into_error()).with_path(&target))?;
         // Keep the mode of a file we replace (e.g. a group-readable shared TM).
         if let Ok(meta) = fs::metadata(&target) {
-            let _ = temp.as_file().set_permissions(meta.permissions());
+            let _ = file.set_permissions(meta.permissions());
         }
-        temp.as_file()
-            .sync_all()
+        file.sync_all()
             .map_err(|e| Error::from(e).with_path(&target))?;
-        Ok((temp, target))
+        Ok((self.temp, target))
     }
 }
 
-fn publish(temp: NamedTempFile, target: &Path) -> Result<()> {
+/// The operating system's message of an error from tempfile, without the ` at path "…"`
+/// tempfile adds to it (no message may show a temporary path).
+fn os_error(e: &io::Error) -> String {
+    let message = e.to_string();
+    match message.find(" at path ") {
+        Some(at) => message[..at].to_string(),
+        None => message,
+    }
+}
+
+fn publish(temp: TempPath, target: &Path) -> Result<()> {
     // On failure the PersistError holds the temp file; dropping it deletes it.
     temp.persist(target)
         .map_err(|e| Error::from(e.error).with_path(target))?;
@@ -155,6 +174,48 @@ where
     file.commit()
 }
 
+/// Whether `name` is one of [`AtomicFile`]'s temporary files (`.NAME.XXXXXX.tmp`, the
+/// random part being tempfile's six letters and digits).
+pub fn is_temporary(name: &str) -> bool {
+    let Some(inner) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else {
+        return false;
+    };
+    match inner.rsplit_once('.') {
+        Some((target, random)) => {
+            !target.is_empty()
+                && random.len() == 6
+                && random.chars().all(|c| c.is_ascii_alphanumeric())
+        }
+        None => false,
+    }
+}
+
+/// Removes the temporary files a killed run left in `dir` and its subfolders (`target`:
+/// only those of that file name, in `dir` alone); returns how many were removed. Best
+/// effort: what cannot be read or removed is left.
+pub fn remove_temporaries(dir: &Path, target: Option<&str>) -> usize {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() && target.is_none() {
+            removed += remove_temporaries(&entry.path(), None);
+        } else if kind.is_file()
+            && is_temporary(&name)
+            && target.is_none_or(|t| name.starts_with(&format!(".{t}.")))
+            && fs::remove_file(entry.path()).is_ok()
+        {
+            removed += 1;
+        }
+    }
+    removed
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,6 +253,41 @@ mod tests {
         let e = r.unwrap_err();
         assert_eq!(e.path(), Some(target.as_path()));
         assert!(entries(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn temporaries_are_recognised_and_removed_by_their_naming() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("fr");
+        fs::create_dir(&sub).unwrap();
+        let left = AtomicFile::create(sub.join("a.tmx")).unwrap();
+        let temp = entries(&sub)[0].clone();
+        assert!(is_temporary(&temp), "{temp}");
+        std::mem::forget(left); // as if the process had been killed
+        for keep in [".a.tmx.tmp", "a.tmx", ".a.tmx.abc.tmp", ".bitalign-journal"] {
+            assert!(!is_temporary(keep), "{keep}");
+            fs::write(sub.join(keep), "x").unwrap();
+        }
+        assert_eq!(
+            remove_temporaries(dir.path(), Some("a.tmx")),
+            0,
+            "not in subfolders"
+        );
+        assert_eq!(remove_temporaries(dir.path(), None), 1);
+        assert!(!entries(&sub).contains(&temp));
+        assert_eq!(entries(&sub).len(), 4);
+    }
+
+    #[test]
+    fn an_unwritable_folder_is_named_without_the_temporary_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("missing/out.tmx");
+        let msg = AtomicFile::create(&target).unwrap_err().to_string();
+        assert!(
+            msg.contains("missing") && msg.contains("os error 2"),
+            "{msg}"
+        );
+        assert!(!msg.contains(".out.tmx."), "{msg}");
     }
 
     #[test]

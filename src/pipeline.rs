@@ -1,6 +1,7 @@
 //! One document pair through every stage: decode → paragraphs → segment → normalize →
 //! align. The CLI's `align`, and `batch`/`stream` per pair, all go through here.
 
+use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -412,9 +413,32 @@ pub fn load_pair(
     Ok((s?, t?))
 }
 
+/// Runs `f`, turning a panic into an error naming the pair, so one bad document cannot take
+/// the batch (or a stream) down. The panic hook still runs: it is the process's to set.
+pub fn isolate<T>(id: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    match panic::catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown cause".to_string());
+            Err(Error::msg(format!("internal error (panic): {what}")).with_pair(id))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn isolate_turns_a_panic_into_an_error_naming_the_pair() {
+        let r: Result<()> = isolate("fr/x", || panic!("boom"));
+        let msg = r.unwrap_err().to_string();
+        assert!(msg.contains("pair fr/x") && msg.contains("boom"), "{msg}");
+    }
 
     #[test]
     fn bounded_pieces_cut_long_text_without_losing_characters() {

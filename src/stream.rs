@@ -25,13 +25,13 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::batch::isolate;
 use crate::bitext::AlignedPair;
 use crate::document::{Document, Sentence};
 use crate::error::{Error, ErrorKind, Result};
 use crate::export::{clean_score, jsonl::side, keep};
 use crate::filter::Filter;
 use crate::input::{self, DecodeOptions};
+use crate::pipeline::isolate;
 use crate::pipeline::{self, Options};
 use crate::progress::Progress;
 

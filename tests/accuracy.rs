@@ -18,7 +18,9 @@ fn dev_dir() -> Option<PathBuf> {
     if d.join("dev.defr").exists() {
         Some(d)
     } else {
-        println!("skipped: ../shared/bench/textberg-dev is absent (only on a bare clone)");
+        common::skip(format_args!(
+            "../shared/bench/textberg-dev is absent (only on a bare clone)"
+        ));
         None
     }
 }

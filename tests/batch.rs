@@ -118,7 +118,7 @@ fn tmx_units(path: &Path) -> usize {
     units
 }
 
-/// Every file under `dir` but the report and state, with its bytes, sorted by path.
+/// Every file under `dir` but the report, state and journal, with its bytes, sorted by path.
 fn outputs(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     fn walk(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
         for e in fs::read_dir(dir).unwrap() {
@@ -127,7 +127,7 @@ fn outputs(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
                 walk(root, &p, out);
             } else {
                 let name = p.file_name().unwrap().to_string_lossy();
-                if name != "report.json" && name != ".bitalign-state.json" {
+                if !["report.json", ".bitalign-state.json", ".bitalign-journal"].contains(&&*name) {
                     out.push((
                         p.strip_prefix(root).unwrap().to_path_buf(),
                         fs::read(&p).unwrap(),
@@ -454,4 +454,19 @@ fn a_corpus_of_120_raw_pairs_is_reported_and_a_resume_rewrites_nothing() {
         );
     }
     assert_eq!(modified(&merged), merged_before);
+}
+
+#[test]
+fn an_output_folder_inside_the_corpus_is_not_scanned_as_input() {
+    let c = corpus();
+    let out = c.path().join("out");
+    for run in 0..2 {
+        let o = batch(&[s(c.path()), "-o", s(&out), "--src-lang", "en"]);
+        assert!(
+            stderr(&o).contains("5 pairs: 3 ok, 2 failed"),
+            "run {run}: {}",
+            stderr(&o)
+        );
+        assert!(!stderr(&o).contains("out/"), "run {run}: {}", stderr(&o));
+    }
 }

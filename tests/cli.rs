@@ -211,3 +211,88 @@ fn stdout_gets_the_tm_when_no_output_path_is_given() {
     assert!(out.lines().count() >= 10);
     assert!(out.lines().all(|l| l.matches('\t').count() == 1));
 }
+
+#[test]
+fn unknown_output_extension_is_a_usage_error_naming_it_and_the_formats() {
+    let (en, ar) = seed();
+    let err = fails(&en, &ar, &["-o", "out.tmxx"]);
+    assert!(err.contains("'.tmxx'"), "{err}");
+    for f in [
+        "tmx", "csv", "tsv", "jsonl", "vecalign", "moses", "html", "xliff",
+    ] {
+        assert!(err.contains(f), "{f} not listed: {err}");
+    }
+}
+
+#[test]
+fn min_score_outside_0_to_1_is_a_usage_error() {
+    let (en, ar) = seed();
+    for bad in ["1.5", "-0.1"] {
+        let o = bin()
+            .arg("align")
+            .arg(&en)
+            .arg(&ar)
+            .arg(format!("--min-score={bad}"))
+            .output()
+            .expect("runs");
+        assert_eq!(o.status.code(), Some(2), "--min-score {bad}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("outside 0..1"));
+    }
+}
+
+#[test]
+fn an_unwritable_output_is_refused_before_aligning_without_a_temporary_path() {
+    let (en, ar) = seed();
+    // A missing input would fail later: the output check comes first.
+    let err = fails(
+        &en,
+        &ar,
+        &["-o", "/nonexistent-dir/out.tmx", "--dict", "/missing"],
+    );
+    assert!(
+        err.contains("/nonexistent-dir") && !err.contains(".out.tmx."),
+        "{err}"
+    );
+}
+
+/// Runs `bitalign ARGS | head -c 10` through the shell; returns the exit status of bitalign
+/// and its stderr.
+fn into_closed_pipe(args: &str) -> (String, String) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let err = dir.path().join("err");
+    let script = format!(
+        "'{}' {args} 2>'{}' | head -c 10 >/dev/null; echo ${{PIPESTATUS[0]}}",
+        env!("CARGO_BIN_EXE_bitalign"),
+        err.display()
+    );
+    let o = std::process::Command::new("bash")
+        .args(["-c", &script])
+        .current_dir(root())
+        .output()
+        .expect("bash");
+    let status = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    (status, std::fs::read_to_string(err).unwrap_or_default())
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    // The seed repeated: more output than a pipe buffer holds, so the write after `head`
+    // exits really fails.
+    let dir = tempfile::tempdir().expect("tmp");
+    let (en, ar) = seed();
+    let lines = |p: &Path| vec![std::fs::read_to_string(p).expect("seed")];
+    let src = common::write_repeated(dir.path(), "en.txt", &lines(&en), 20);
+    let tgt = common::write_repeated(dir.path(), "ar.txt", &lines(&ar), 20);
+    for args in [
+        format!("split '{}' --lang en", src.display()),
+        format!(
+            "align '{}' '{}' --src-lang en --tgt-lang ar -f tsv",
+            src.display(),
+            tgt.display()
+        ),
+    ] {
+        let (status, err) = into_closed_pipe(&args);
+        assert!(status == "0" || status == "141", "{args}: exit {status}");
+        assert!(err.is_empty(), "{args}: {err}");
+    }
+}

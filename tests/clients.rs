@@ -58,14 +58,14 @@ fn omegat_jar() -> Option<PathBuf> {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("/usr/share/omegat/OmegaT.jar"));
     if !jar.is_file() {
-        println!(
-            "skipped: OmegaT not found at {} (apt install omegat)",
+        common::skip(format_args!(
+            "OmegaT not found at {} (apt install omegat)",
             jar.display()
-        );
+        ));
         return None;
     }
     if Command::new("java").arg("-version").output().is_err() {
-        println!("skipped: java not runnable");
+        common::skip(format_args!("java not runnable"));
         return None;
     }
     Some(jar)

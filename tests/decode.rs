@@ -1,6 +1,8 @@
 //! One test per decoder path: each writes a file with bytes it made itself, reads it back
 //! through `input::read_file`, and checks the text and the encoding reported.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use bitalign::input::{read_file, DecodeOptions, Decoded};
@@ -344,7 +346,7 @@ fn udhr_legacy_files_are_detected_and_decoded() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/corpora-candidates/udhr-legacy-encodings");
     if !dir.is_dir() {
-        println!("skipped: {} is absent", dir.display());
+        common::skip(format_args!("{} is absent", dir.display()));
         return;
     }
     // (file, encoding detected, words the text must contain). English is plain ASCII,

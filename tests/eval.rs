@@ -1,5 +1,7 @@
 //! The eval scorer against Vecalign's score.py: every row of the shared scorer check.
 
+mod common;
+
 use std::path::PathBuf;
 
 use bitalign::eval::{self, read_alignments, read_alignments_file};
@@ -9,7 +11,7 @@ fn bench_dir() -> Option<PathBuf> {
     if dir.join("scorer-check/expected.tsv").is_file() {
         Some(dir)
     } else {
-        println!("skipped: {} not found", dir.display());
+        common::skip(format_args!("{} not found", dir.display()));
         None
     }
 }

@@ -5,6 +5,8 @@
 //! every character of the input but whitespace and dropped control characters; the TMX
 //! parses, holds no XML-1.0-illegal character and (with xmllint) validates against the DTD.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -230,7 +232,9 @@ fn dtd() -> Option<PathBuf> {
     if dtd.exists() && has_xmllint {
         Some(dtd)
     } else {
-        println!("skipped DTD validation: needs ../shared/formats/tmx14.dtd and xmllint");
+        common::skip(format_args!(
+            "DTD validation: needs ../shared/formats/tmx14.dtd and xmllint"
+        ));
         None
     }
 }

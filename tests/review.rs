@@ -2,13 +2,13 @@
 //! one `data-bead` row per bead (as many as JSONL beads), and rendered by headless Chromium
 //! with the script run and the plot present.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-
-mod common;
 
 fn corpus(lang: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("corpora/docs/{lang}/ar-mei-defense.txt"))
@@ -161,7 +161,9 @@ fn chromium() -> Option<PathBuf> {
 #[test]
 fn review_page_renders_in_headless_chromium() {
     let Some(chromium) = chromium() else {
-        eprintln!("skipped: chromium is not on PATH (Debian package `chromium`)");
+        common::skip(format_args!(
+            "chromium is not on PATH (Debian package `chromium`)"
+        ));
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -230,7 +232,7 @@ fn drive(command: &str, page: &Path, out: &Path) -> Option<Value> {
     {
         Ok(o) => o,
         Err(e) => {
-            println!("skipped: {python} not runnable ({e})");
+            common::skip(format!("{python} not runnable ({e})"));
             return None;
         }
     };
@@ -533,7 +535,7 @@ fn long_pair_renders_progressively_and_edits_far_down() {
     let dir = tempfile::tempdir().unwrap();
     let dev = common::shared().join("bench/textberg-dev");
     if !dev.join("dev.de").is_file() {
-        println!("skipped: {} not found", dev.display());
+        common::skip(format!("{} not found", dev.display()));
         return;
     }
     let read = |lang: &str| -> Vec<String> {

@@ -5,6 +5,8 @@
 //! The floors below are set just under what the segmenter reaches, so a rule change that
 //! costs accuracy fails here instead of going unnoticed.
 
+mod common;
+
 use bitalign::segment::Segmenter;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -36,7 +38,10 @@ struct Case {
 fn golden_rules() {
     let dir = Path::new(GOLDEN_DIR);
     let Ok(entries) = std::fs::read_dir(dir) else {
-        println!("skipped: {} not found (shared data absent)", dir.display());
+        common::skip(format_args!(
+            "{} not found (shared data absent)",
+            dir.display()
+        ));
         return;
     };
     let mut files: Vec<_> = entries

@@ -24,7 +24,7 @@ fn short_dir() -> Option<PathBuf> {
     if d.join("CMU_1-000/gold.json").exists() {
         Some(d)
     } else {
-        println!("skipped: ../shared/bench/tico19-en-ar-short is absent (only on a bare clone)");
+        common::skip("../shared/bench/tico19-en-ar-short is absent (only on a bare clone)");
         None
     }
 }

@@ -2,6 +2,8 @@
 //! small inline documents pin break/no-break order, cascade and language mapping; malformed
 //! SRX is a typed error naming the file; `--srx` reaches the pipeline.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use bitalign::segment::srx::Srx;
@@ -14,7 +16,10 @@ fn shared(rel: &str) -> Option<PathBuf> {
     if p.exists() {
         Some(p)
     } else {
-        println!("skipped: {} not found (shared data absent)", p.display());
+        common::skip(format_args!(
+            "{} not found (shared data absent)",
+            p.display()
+        ));
         None
     }
 }
@@ -266,7 +271,7 @@ fn inline_documents_validate_against_the_srx20_schema() {
         .output()
         .is_err()
     {
-        println!("skipped: xmllint not on PATH");
+        common::skip(format_args!("xmllint not on PATH"));
         return;
     }
     let dir = tempfile::tempdir().expect("tmp");

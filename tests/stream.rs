@@ -1,5 +1,7 @@
 //! `bitalign stream` end to end: JSON Lines of document pairs in, bead and doc records out.
 
+mod common;
+
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -243,23 +245,31 @@ fn min_score_and_no_one_sided_filter_the_beads() {
         + "\n";
     let all = records(&stream(&input, &[]));
     let two_sided = records(&stream(&input, &["--no-one-sided"]));
-    let none = records(&stream(&input, &["--min-score", "1.01"]));
+    let top = records(&stream(&input, &["--min-score", "1"]));
     let beads = |r: &[Value]| r.iter().filter(|x| x["type"] == "bead").count();
     assert!(beads(&two_sided) <= beads(&all));
     assert!(two_sided
         .iter()
         .filter(|x| x["type"] == "bead")
         .all(|x| x["src"] != "" && x["tgt"] != ""));
-    assert_eq!(beads(&none), 0);
-    assert_eq!(docs(&none)[0]["n_beads"], 0);
-    assert_eq!(docs(&none)[0]["status"], "ok");
+    assert!(top
+        .iter()
+        .filter(|x| x["type"] == "bead")
+        .all(|x| x["score"].as_f64() >= Some(1.0)));
+    assert_eq!(docs(&top)[0]["n_beads"], beads(&top));
+    assert_eq!(docs(&top)[0]["status"], "ok");
+    // A score above 1 would drop everything: a usage error, not an empty result.
+    assert_eq!(
+        stream(&input, &["--min-score", "1.01"]).status.code(),
+        Some(2)
+    );
 }
 
 #[test]
 fn spark_example_pipes_a_corpus_through_stream() {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/spark/align_corpus.py");
     if !script.exists() {
-        eprintln!("skipped: {} not found", script.display());
+        common::skip(format_args!("{} not found", script.display()));
         return;
     }
     // A Python with pyspark can be named (e.g. a virtualenv's), else `python3` is tried.
@@ -270,7 +280,9 @@ fn spark_example_pipes_a_corpus_through_stream() {
         .map(|o| o.status.success())
         .unwrap_or(false);
     if !has_pyspark {
-        eprintln!("skipped: {python} cannot import pyspark (set BITALIGN_SPARK_PYTHON)");
+        common::skip(format_args!(
+            "{python} cannot import pyspark (set BITALIGN_SPARK_PYTHON)"
+        ));
         return;
     }
     let out = tempfile::tempdir().unwrap();

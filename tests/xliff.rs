@@ -49,7 +49,9 @@ print(json.dumps(out))
 
 fn xmllint_well_formed(path: &Path) {
     let Ok(out) = Command::new("xmllint").arg("--noout").arg(path).output() else {
-        eprintln!("skipped xmllint: not installed (Debian package libxml2-utils)");
+        common::skip(format_args!(
+            "xmllint: not installed (Debian package libxml2-utils)"
+        ));
         return;
     };
     assert!(

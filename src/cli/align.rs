@@ -35,6 +35,9 @@ pub struct Args {
 pub fn run(args: Args) -> Result<ExitCode> {
     // Fail on a bad format before the (possibly long) alignment.
     args.output.format(args.out.as_deref())?;
+    if let Some(out) = &args.out {
+        super::common::check_writable(out)?;
+    }
     let opts = args.input.options()?;
     let id = args
         .src

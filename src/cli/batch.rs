@@ -4,10 +4,11 @@ use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
-use bitalign::batch::{self, BatchJob, Source, Status};
+use bitalign::batch::{self, BatchJob, RunStatus, Source, Status};
 use bitalign::corpus::CorpusLexicon;
 use bitalign::progress::Progress;
 use bitalign::Result;
@@ -25,8 +26,13 @@ manifest).
 Output: OUT/<lang>/<name>.<format> per pair (Moses: two files), OUT/report.json, and
 OUT/.bitalign-state.json for --resume.
 
-Exit status: 0 all pairs aligned or skipped, 1 some pairs failed (the others are written),
-2 usage or fatal error.";
+Each finished pair is journaled (OUT/.bitalign-journal) as it is written: after Ctrl-C, a
+kill or a crash, --resume redoes only the pairs that were not finished. Ctrl-C (or SIGTERM)
+lets the pairs in progress finish, writes the report and exits 130; a second Ctrl-C quits at
+once (the next run removes what that leaves).
+
+Exit status: 0 all pairs aligned or skipped, 1 some pairs failed (the others are written) or
+the disk filled up, 2 usage or fatal error, 130 interrupted.";
 
 #[derive(clap::Args, Debug)]
 #[command(after_help = AFTER_HELP)]
@@ -57,6 +63,9 @@ pub struct Args {
     /// whole corpus first (a corpus-level lexicon is more reliable).
     #[arg(long)]
     pub no_corpus_lexicon: bool,
+    /// Do not journal pairs as they finish (only to measure what the journal costs).
+    #[arg(long, hide = true)]
+    pub no_journal: bool,
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
@@ -84,8 +93,10 @@ pub fn run(mut args: Args) -> Result<ExitCode> {
         resume: args.resume,
         fingerprint: fingerprint(&args.input)?,
         corpus_lexicon: (!args.no_corpus_lexicon).then(CorpusLexicon::default),
+        journal: !args.no_journal,
         ..BatchJob::new(source, args.out.clone())
     };
+    stop_on_signal(Arc::clone(&job.stop));
     let progress = Bar::new(std::io::stderr().is_terminal());
     let report = batch::run(&job, &progress)?;
 
@@ -100,6 +111,32 @@ pub fn run(mut args: Args) -> Result<ExitCode> {
         "{} pairs: {} ok, {} failed, {} skipped",
         t.pairs, t.ok, t.failed, t.skipped
     );
+    let written = t.ok + t.skipped;
+    match report.status {
+        RunStatus::Complete => {}
+        RunStatus::Interrupted => {
+            if let Some(why) = &report.stopped_by {
+                eprintln!("bitalign: {why}");
+            }
+            eprintln!(
+                "interrupted: {written} of {} pairs written; run again with --resume",
+                report.planned
+            );
+            return Ok(ExitCode::from(130));
+        }
+        RunStatus::DiskFull => {
+            // The failed pair has said why; a journal that did not fit has not.
+            if let (0, Some(why)) = (t.failed, &report.stopped_by) {
+                eprintln!("bitalign: {why}");
+            }
+            eprintln!(
+                "bitalign: disk full: stopped after {written} of {} pairs; free some space \
+                 and run again with --resume",
+                report.planned
+            );
+            return Ok(ExitCode::from(1));
+        }
+    }
     if let Some(m) = &report.merge {
         if m.status == Status::Error {
             return Err(bitalign::Error::msg(format!(
@@ -113,6 +150,20 @@ pub fn run(mut args: Args) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Ctrl-C and SIGTERM stop the batch after the pairs in progress; a second one quits at once
+/// (exit 130; the next run removes the temporary files this leaves).
+fn stop_on_signal(stop: Arc<AtomicBool>) {
+    let handler = move || {
+        if stop.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        eprintln!("bitalign: stopping after the pairs in progress (Ctrl-C again to quit now)");
+    };
+    // Without a handler (one already set), a signal ends the run the default way and
+    // --resume still finds every journaled pair.
+    let _ = ctrlc::set_handler(handler);
 }
 
 /// `--pivot` is the source language and the merged TM is TMX: sets `--src-lang`, refuses a

@@ -73,21 +73,7 @@ impl InputArgs {
         if let Some(path) = &self.dict {
             align.dictionary = Some(pipeline::read_dictionary(path)?);
         }
-        let srx = match &self.srx {
-            Some(path) => {
-                let rules = Srx::from_file(path)?;
-                if let Some(first) = rules.warnings().first() {
-                    eprintln!(
-                        "bitalign: {}: {} of {} SRX rules skipped, first: {first}",
-                        path.display(),
-                        rules.warnings().len(),
-                        rules.total_rules(),
-                    );
-                }
-                Some(std::sync::Arc::new(rules))
-            }
-            None => None,
-        };
+        let srx = self.srx.as_deref().map(load_srx).transpose()?;
         let canonical = |tag: &Option<String>| -> Result<Option<String>> {
             match tag.as_deref().map(str::trim) {
                 None | Some("" | "auto") => Ok(tag.clone()),
@@ -120,7 +106,7 @@ pub struct OutputArgs {
     #[arg(short = 'f', long)]
     pub format: Option<String>,
     /// Drop beads whose confidence is below this (0..1).
-    #[arg(long)]
+    #[arg(long, value_name = "SCORE", value_parser = parse_score)]
     pub min_score: Option<f64>,
     /// Keep only the first of identical sentence pairs.
     #[arg(long)]
@@ -154,12 +140,23 @@ pub struct OutputArgs {
 }
 
 impl OutputArgs {
-    /// The format: `-f`, else the extension of `path`, else TMX.
+    /// The format: `-f`, else the extension of `path`, else TMX. An extension that names
+    /// no format is a usage error (a typo must not silently become TMX).
     pub fn format(&self, path: Option<&Path>) -> Result<Format> {
-        match &self.format {
-            Some(f) => f.parse(),
-            None => Ok(path.and_then(Format::from_path).unwrap_or(Format::Tmx)),
+        if let Some(f) = &self.format {
+            return f.parse();
         }
+        let Some(ext) = path.and_then(Path::extension) else {
+            return Ok(Format::Tmx);
+        };
+        path.and_then(Format::from_path).ok_or_else(|| {
+            let known: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+            bitalign::Error::msg(format!(
+                "unknown output extension '.{}': give -f with one of {}",
+                ext.to_string_lossy(),
+                known.join(", ")
+            ))
+        })
     }
 
     /// The export settings; fails on a malformed `--creation-date` or `SOURCE_DATE_EPOCH`.
@@ -196,6 +193,35 @@ impl OutputArgs {
             dedup: self.dedup,
         }
     }
+}
+
+/// `--min-score`: a confidence, 0 to 1.
+pub fn parse_score(s: &str) -> std::result::Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        Ok(v) => Err(format!("{v} is outside 0..1 (a confidence)")),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Fails, naming `path`, when its folder does not take files: checked before the work
+/// whose result would be lost. The probe is a temporary file, removed at once.
+pub fn check_writable(path: &Path) -> Result<()> {
+    bitalign::output::AtomicFile::create(path).map(drop)
+}
+
+/// Loads SRX rules, warning (once, with the first) about rules whose regexes do not compile.
+pub fn load_srx(path: &Path) -> Result<std::sync::Arc<Srx>> {
+    let rules = Srx::from_file(path)?;
+    if let Some(first) = rules.warnings().first() {
+        eprintln!(
+            "bitalign: {}: {} of {} SRX rules skipped, first: {first}",
+            path.display(),
+            rules.warnings().len(),
+            rules.total_rules(),
+        );
+    }
+    Ok(std::sync::Arc::new(rules))
 }
 
 /// What `align` and `convert` add to writing pairs: a reviewer's edits to replay and the

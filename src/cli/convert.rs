@@ -40,6 +40,9 @@ pub struct Args {
 pub fn run(args: Args) -> Result<ExitCode> {
     let from = args.from.as_deref().map(str::parse).transpose()?;
     args.output.format(args.out.as_deref())?;
+    if let Some(out) = &args.out {
+        super::common::check_writable(out)?;
+    }
     let langs = Langs {
         src: args.src_lang.clone(),
         tgt: args.tgt_lang.clone(),

@@ -21,9 +21,19 @@ pub struct Args {
     /// Cut sentences longer than this many characters into pieces.
     #[arg(long, default_value_t = 2000)]
     pub max_sentence_chars: usize,
+    /// SRX 2.0 segmentation rules (OmegaT, Okapi, LanguageTool) instead of the built-in
+    /// segmenter, as for `align`.
+    #[arg(long)]
+    pub srx: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
+    // Bad rules are reported before stdin is read.
+    let srx = args
+        .srx
+        .as_deref()
+        .map(super::common::load_srx)
+        .transpose()?;
     let decode = DecodeOptions {
         encoding: args.encoding.clone(),
         ..DecodeOptions::default()
@@ -40,6 +50,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     };
     let opts = Options {
         max_sentence_chars: args.max_sentence_chars,
+        srx,
         ..Options::default()
     };
     let (doc, report) = pipeline::side_from_text(&decoded.text, args.lang.as_deref(), &opts)?;

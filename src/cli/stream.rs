@@ -31,7 +31,7 @@ pub struct Args {
     #[command(flatten)]
     pub input: InputArgs,
     /// Drop beads whose confidence is below this (0..1).
-    #[arg(long)]
+    #[arg(long, value_name = "SCORE", value_parser = super::common::parse_score)]
     pub min_score: Option<f64>,
     /// Keep only the first of identical sentence pairs within a document.
     #[arg(long)]

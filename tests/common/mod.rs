@@ -7,11 +7,58 @@
 
 use std::collections::HashMap;
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::Mutex;
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
+
+/// Skips of this test binary: `test name: reason`.
+static SKIPS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+extern "C" {
+    fn atexit(callback: extern "C" fn()) -> std::os::raw::c_int;
+}
+
+/// Records that the running test skipped (part of) its checks, and why.
+///
+/// libtest captures what a passing test prints, so a skip printed from the test is seen only
+/// under `--nocapture`. The reason is therefore also printed once more when the test binary
+/// exits, after its `test result:` line, as one summary line, written to the stderr handle
+/// directly (libtest captures only the `print!` macros).
+pub fn skip(reason: impl std::fmt::Display) {
+    let test = std::thread::current().name().unwrap_or("main").to_string();
+    println!("skipped: {reason}");
+    let mut skips = SKIPS.lock().unwrap_or_else(|e| e.into_inner());
+    if skips.is_empty() {
+        // SAFETY: registers a plain function with the C runtime; it runs once at exit.
+        unsafe {
+            atexit(print_skips);
+        }
+    }
+    skips.push(format!("{test} ({reason})"));
+}
+
+extern "C" fn print_skips() {
+    let skips = SKIPS.lock().unwrap_or_else(|e| e.into_inner());
+    let binary = std::env::args()
+        .next()
+        .and_then(|a| {
+            Path::new(&a)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+        })
+        .unwrap_or_default();
+    // The binary is `NAME-HASH`: the test file's name is enough.
+    let name = binary.rsplit_once('-').map_or(binary.as_str(), |(n, _)| n);
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped in tests/{name}.rs: {}",
+        skips.join("; ")
+    );
+}
 
 /// The `bitalign` binary under test.
 pub fn bin() -> Command {
@@ -226,7 +273,7 @@ impl Parser {
 pub fn xmllint_validate(path: &Path) -> Option<(bool, String)> {
     let dtd = shared().join("formats/tmx14.dtd");
     if !dtd.is_file() {
-        println!("skipped: {} not found", dtd.display());
+        skip(format_args!("{} not found", dtd.display()));
         return None;
     }
     // The DOCTYPE names tmx14.dtd relative to the file; without it beside the file xmllint
@@ -243,7 +290,9 @@ pub fn xmllint_validate(path: &Path) -> Option<(bool, String)> {
     {
         Ok(o) => o,
         Err(e) => {
-            println!("skipped: xmllint not runnable ({e}); install libxml2-utils");
+            skip(format_args!(
+                "xmllint not runnable ({e}); install libxml2-utils"
+            ));
             return None;
         }
     };
@@ -266,18 +315,18 @@ pub fn translate_toolkit_python_for(modules: &str) -> Option<String> {
     {
         Ok(o) if o.status.success() => Some(python),
         Ok(o) => {
-            println!(
-                "skipped: {python} cannot import translate (set BITALIGN_PYTHON to a Python \
+            skip(format_args!(
+                "{python} cannot import translate (set BITALIGN_PYTHON to a Python \
                  with translate-toolkit): {}",
                 String::from_utf8_lossy(&o.stderr)
                     .lines()
                     .last()
                     .unwrap_or("")
-            );
+            ));
             None
         }
         Err(e) => {
-            println!("skipped: {python} not runnable ({e})");
+            skip(format_args!("{python} not runnable ({e})"));
             None
         }
     }

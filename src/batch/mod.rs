@@ -1,0 +1,669 @@
+//! Corpus runner: many document pairs aligned in parallel, one translation memory per pair
+//! (and optionally one for the whole corpus), and a machine-readable report.
+//!
+//! Pairs come from a folder with one subfolder per language ([`discover`]) or from a CSV
+//! manifest ([`read_manifest`]). Each pair is isolated: an unreadable file, an empty or
+//! binary input, even a panic in the aligner, is recorded in the report and the other pairs
+//! go on, because one bad file must not cost a night's run over a corpus.
+//!
+//! Output does not depend on the number of threads: pairs are processed in chunks whose
+//! results are handled in pair order, which also bounds memory (a merged TM streams through
+//! one [`Sink`](crate::export::Sink) rather than holding the corpus).
+//!
+//! `OUT/report.json` describes the run; `OUT/.bitalign-journal` (appended and synced as each
+//! pair finishes) and `OUT/.bitalign-state.json` record, per pair, the SHA-256 of both inputs,
+//! the settings and the outputs, so a `resume` run skips what is up to date, even after the
+//! run was killed.
+//!
+//! One file per concern: [`discover`] and [`manifest`] find the pairs, `journal` keeps the
+//! resume state, `report` the records, `merge` and `pivot` the corpus-wide TM; this file
+//! runs them.
+
+mod discover;
+mod journal;
+mod manifest;
+mod merge;
+mod pivot;
+mod report;
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::bitext::AlignedPair;
+use crate::corpus::{self, CorpusLexicon, Lexicons};
+use crate::document::Document;
+use crate::error::{Error, Result};
+use crate::export::{self, ExportOptions, Format};
+use crate::filter::Filter;
+use crate::output;
+use crate::pipeline::{self, Options, PairReport};
+use crate::progress::Progress;
+
+pub use self::discover::{discover, extension, sanitize_id, Discovery, PairSpec};
+pub use self::journal::{sha256_file, JOURNAL_FILE};
+pub use self::manifest::read_manifest;
+pub use self::report::{
+    BatchReport, MergeRecord, PairRecord, RunStatus, SideRecord, Status, Totals,
+};
+/// Kept here for callers of the batch API; it lives in [`pipeline`].
+pub use crate::pipeline::isolate;
+
+use self::journal::{
+    inputs_fingerprint, is_up_to_date, read_state, settings, Digest256, Journal, MergeState, State,
+    StateEntry,
+};
+use self::merge::Merger;
+use self::report::{failed, record, totals, write_json};
+
+/// Name of the report written in the output folder.
+pub const REPORT_FILE: &str = "report.json";
+
+/// Name of the resume state written in the output folder (hidden: it is bookkeeping).
+pub const STATE_FILE: &str = ".bitalign-state.json";
+
+/// The source language folder used when none is given.
+pub const DEFAULT_SRC_LANG: &str = "en";
+
+/// Where the document pairs come from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// A folder with one subfolder per language code holding same-named files. The source
+    /// folder is [`Options::src_lang`] (default `en`); [`Options::tgt_lang`], when given,
+    /// limits the pairs to that language's folder.
+    Folders(PathBuf),
+    /// A CSV file with header `src,tgt[,id][,src_lang][,tgt_lang]`; paths are relative to
+    /// the manifest's folder.
+    Manifest(PathBuf),
+}
+
+impl Source {
+    fn path(&self) -> &Path {
+        match self {
+            Source::Folders(p) | Source::Manifest(p) => p,
+        }
+    }
+}
+
+/// Everything a batch run needs.
+#[derive(Debug, Clone)]
+pub struct BatchJob {
+    pub source: Source,
+    /// Output folder (created when missing).
+    pub out_dir: PathBuf,
+    pub format: Format,
+    /// Pipeline settings; per-pair languages replace `src_lang`/`tgt_lang`.
+    pub options: Options,
+    pub export: ExportOptions,
+    pub filter: Filter,
+    /// Worker threads; `None` (or 0) = one per core.
+    pub jobs: Option<usize>,
+    /// Also write one TM holding every aligned pair, in pair order.
+    pub merge: Option<PathBuf>,
+    /// With `merge`: write it as one multilingual TMX joined through this source language
+    /// (every pair of a source document in the same `tu`s, see
+    /// [`export::multilingual`]) instead of one bilingual unit per bead. Holds the aligned
+    /// pairs in memory until the end, since a document's languages come far apart in pair
+    /// order.
+    pub pivot: Option<String>,
+    /// Skip pairs whose output exists and whose inputs and settings are unchanged.
+    pub resume: bool,
+    /// Settings the job cannot inspect itself, compared on `resume` (the CLI puts the
+    /// SHA-256 of a `--dict` file here).
+    pub fingerprint: BTreeMap<String, String>,
+    /// Learn the translation lexicon over the whole corpus before aligning any pair
+    /// ([`corpus`]); `None` = each pair learns its own.
+    pub corpus_lexicon: Option<CorpusLexicon>,
+    /// Set from outside (the CLI's Ctrl-C handler) to stop the run: no new pair is started,
+    /// the pairs in progress finish, and the report says [`RunStatus::Interrupted`].
+    pub stop: Arc<AtomicBool>,
+    /// Journal each finished pair as it is written (the default). Off only to measure what
+    /// the journal costs: a run killed without it resumes from its start.
+    pub journal: bool,
+}
+
+impl BatchJob {
+    /// A job with default settings: TMX, no filter, one thread per core.
+    pub fn new(source: Source, out_dir: impl Into<PathBuf>) -> Self {
+        BatchJob {
+            source,
+            out_dir: out_dir.into(),
+            format: Format::Tmx,
+            options: Options::default(),
+            export: ExportOptions::default(),
+            filter: Filter::default(),
+            jobs: None,
+            merge: None,
+            pivot: None,
+            resume: false,
+            fingerprint: BTreeMap::new(),
+            corpus_lexicon: Some(CorpusLexicon::default()),
+            stop: Arc::new(AtomicBool::new(false)),
+            journal: true,
+        }
+    }
+}
+
+/// Runs a batch: discovers the pairs, aligns them in parallel, writes one output per pair,
+/// the merged TM, `report.json` and the resume state. Errors only for what stops the whole
+/// run before it starts (no pairs, unreadable manifest, output folder not writable) or the
+/// report not written; a failed pair is a [`Status::Error`] record and a failed merge a
+/// [`MergeRecord`] error. A run stopped early ([`BatchJob::stop`], a full disk) still returns
+/// its report, with [`RunStatus::Interrupted`] or [`RunStatus::DiskFull`].
+pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
+    let started = Instant::now();
+    let found = find_pairs(job)?;
+    prepare_output(job, progress)?;
+    warn_about(job, &found, progress);
+    let pool = pipeline::worker_pool(job.jobs)?;
+    let (old_state, journal) = open_state(job, progress)?;
+
+    let pairs = &found.pairs;
+    progress.start(pairs.len() as u64);
+    let hashes: Vec<Option<(String, String)>> = pool.install(|| {
+        pairs
+            .par_iter()
+            .map(|p| Some((sha256_file(&p.src).ok()?, sha256_file(&p.tgt).ok()?)))
+            .collect()
+    });
+    let mut settings: Vec<serde_json::Value> = pairs.iter().map(|p| settings(job, p)).collect();
+    let lexicons = corpus_lexicons(job, pairs, &hashes, &mut settings, &old_state, &pool);
+    let mut state = old_state.clone();
+    state.merge = None;
+    state.corpus = lexicons.as_ref().map(|l| l.1.clone());
+    let lexicons = lexicons.map(|l| l.0);
+    // The replayed journal and a newly learned lexicon survive a crash of this run too.
+    save_state(job, &state, &journal)?;
+    let up_to_date: Vec<bool> = pool.install(|| {
+        (0..pairs.len())
+            .into_par_iter()
+            .map(|i| {
+                job.resume
+                    && is_up_to_date(job, &pairs[i], &old_state, hashes[i].as_ref(), &settings[i])
+            })
+            .collect()
+    });
+    let merge_fingerprint = job.merge.as_ref().map(|m| {
+        // The pivot language changes what the merged file holds.
+        let mut what = m.to_string_lossy().into_owned();
+        if let Some(pivot) = &job.pivot {
+            what.push_str("\0pivot\0");
+            what.push_str(pivot);
+        }
+        inputs_fingerprint(&what, pairs, &hashes, &settings)
+    });
+    let merge_up_to_date = job.resume
+        && up_to_date.iter().all(|&u| u)
+        && old_state.merge.as_ref().is_some_and(|m| {
+            Some(&m.fingerprint) == merge_fingerprint.as_ref()
+                && !m.outputs.is_empty()
+                && m.outputs.iter().all(|o| o.is_file())
+        });
+    let mut merger = match &job.merge {
+        Some(path) if !merge_up_to_date => Some(Merger::new(job, path)),
+        _ => None,
+    };
+
+    let aligner = Aligner {
+        job,
+        pairs,
+        hashes: &hashes,
+        settings: &settings,
+        up_to_date: &up_to_date,
+        old: &old_state,
+        lexicons: lexicons.as_ref(),
+        journal: job.journal.then_some(&journal),
+        merging: merger.is_some(),
+        progress,
+        halt: Mutex::new(None),
+    };
+    let chunk = (pool.current_num_threads().max(1) * 4).max(8);
+    let mut records: Vec<PairRecord> = Vec::with_capacity(pairs.len());
+    for start in (0..pairs.len()).step_by(chunk) {
+        let end = (start + chunk).min(pairs.len());
+        let results: Vec<Option<Outcome>> = pool.install(|| {
+            (start..end)
+                .into_par_iter()
+                .map(|i| aligner.pair(i))
+                .collect()
+        });
+        for (i, out) in (start..end).zip(results) {
+            let Some(out) = out else { continue };
+            if let (Some(m), Some(pair)) = (merger.as_mut(), out.pair.as_ref()) {
+                m.add(&pairs[i], pair);
+            }
+            if let Some(entry) = out.entry {
+                state.apply(entry);
+            }
+            records.push(out.record);
+        }
+        if aligner.stopping() {
+            break;
+        }
+    }
+    let (status, stopped_by) = aligner.outcome();
+
+    let merge = match (&job.merge, merger) {
+        (Some(path), Some(_)) if status != RunStatus::Complete => Some(MergeRecord {
+            path: path.clone(),
+            status: Status::Error,
+            error: Some("not written: the run stopped early".to_string()),
+            pairs: 0,
+            units: 0,
+        }),
+        (Some(_), Some(m)) => {
+            let (record, outputs) = m.finish();
+            if let (Status::Ok, Some(fingerprint)) = (record.status, merge_fingerprint) {
+                state.merge = Some(MergeState {
+                    fingerprint,
+                    outputs,
+                });
+            }
+            Some(record)
+        }
+        (Some(path), None) => {
+            state.merge = old_state.merge.clone();
+            let ok = records.iter().filter(|r| r.status != Status::Error).count();
+            let units = records.iter().map(|r| r.units).sum();
+            Some(MergeRecord {
+                path: path.clone(),
+                status: Status::Skipped,
+                error: None,
+                pairs: ok,
+                units,
+            })
+        }
+        _ => None,
+    };
+    progress.finish();
+
+    let totals = totals(&records, started.elapsed().as_secs_f64());
+    let report = BatchReport {
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        source: job.source.path().to_path_buf(),
+        out_dir: job.out_dir.clone(),
+        format: job.format.name().to_string(),
+        status,
+        stopped_by,
+        planned: pairs.len(),
+        pairs: records,
+        unpaired: found.unpaired,
+        merge,
+        totals,
+    };
+    finish_files(job, &state, &journal, &report, progress)?;
+    Ok(report)
+}
+
+/// The pairs of the job's source, and the checks that need them.
+fn find_pairs(job: &BatchJob) -> Result<Discovery> {
+    let found = match &job.source {
+        Source::Folders(dir) => discover(
+            dir,
+            job.options.src_lang.as_deref(),
+            job.options.tgt_lang.as_deref(),
+            Some(&job.out_dir),
+        )?,
+        Source::Manifest(path) => read_manifest(path)?,
+    };
+    if found.pairs.is_empty() {
+        return Err(Error::msg("no document pairs found").with_path(job.source.path()));
+    }
+    if job.pivot.is_some() && job.merge.is_none() {
+        return Err(Error::msg("a pivot needs a merged TM to write"));
+    }
+    if let Some(merge) = &job.merge {
+        let own = [REPORT_FILE, STATE_FILE, JOURNAL_FILE].map(|f| job.out_dir.join(f));
+        if own.contains(merge) {
+            return Err(
+                Error::msg("the merged TM cannot replace the batch's own files").with_path(merge),
+            );
+        }
+    }
+    Ok(found)
+}
+
+/// Creates the output folder, checks that it and the merged TM's folder take files (before
+/// any work), and removes the temporary files a killed run left there.
+fn prepare_output(job: &BatchJob, progress: &dyn Progress) -> Result<()> {
+    fs::create_dir_all(&job.out_dir).map_err(|e| Error::from(e).with_path(&job.out_dir))?;
+    let mut removed = output::remove_temporaries(&job.out_dir, None);
+    if let Some(merge) = &job.merge {
+        let dir = merge.parent().filter(|p| !p.as_os_str().is_empty());
+        if let Some(dir) = dir {
+            fs::create_dir_all(dir).map_err(|e| Error::from(e).with_path(dir))?;
+        }
+        // Creating (and dropping) the temporary file is the writability check.
+        drop(output::AtomicFile::create(merge)?);
+        let name = merge.file_name().map(|n| n.to_string_lossy().into_owned());
+        removed += output::remove_temporaries(dir.unwrap_or(Path::new(".")), name.as_deref());
+    }
+    if removed > 0 {
+        progress.warn(&format!(
+            "removed {removed} temporary file(s) left by an interrupted run"
+        ));
+    }
+    Ok(())
+}
+
+/// Warnings about what was found: renamed ids, a merged file labelled with one language,
+/// files without counterpart.
+fn warn_about(job: &BatchJob, found: &Discovery, progress: &dyn Progress) {
+    for w in &found.warnings {
+        progress.warn(w);
+    }
+    if let (Some(merge), Format::Moses | Format::Csv) = (&job.merge, job.format) {
+        let langs: BTreeSet<&str> = found
+            .pairs
+            .iter()
+            .filter_map(|p| p.tgt_lang.as_deref())
+            .collect();
+        if langs.len() > 1 {
+            progress.warn(&format!(
+                "{}: one {} file for several target languages ({}) is labelled with the \
+                 first pair's language only",
+                merge.display(),
+                job.format,
+                langs.into_iter().collect::<Vec<_>>().join(", ")
+            ));
+        }
+    }
+    for f in &found.unpaired {
+        progress.warn(&format!(
+            "{}: no counterpart in another language, skipped",
+            f.display()
+        ));
+    }
+}
+
+/// The last run's state: its snapshot with its journal replayed (an unreadable snapshot is
+/// a warning under `resume`: every pair is aligned again).
+fn open_state(job: &BatchJob, progress: &dyn Progress) -> Result<(State, Journal)> {
+    let mut state = match read_state(&job.out_dir.join(STATE_FILE)) {
+        Ok(s) => s,
+        Err(e) => {
+            if job.resume {
+                progress.warn(&format!("{e}; aligning every pair again"));
+            }
+            State::default()
+        }
+    };
+    let (journal, _) = Journal::open(&job.out_dir.join(JOURNAL_FILE), &mut state)?;
+    Ok((state, journal))
+}
+
+/// Writes the snapshot, then empties the journal it now holds.
+fn save_state(job: &BatchJob, state: &State, journal: &Journal) -> Result<()> {
+    write_json(&job.out_dir.join(STATE_FILE), state)?;
+    journal.reset()
+}
+
+/// The state snapshot and the report at the end of a run. On a full disk they may not fit:
+/// the journal (still holding every finished pair) is then what the next run resumes from.
+fn finish_files(
+    job: &BatchJob,
+    state: &State,
+    journal: &Journal,
+    report: &BatchReport,
+    progress: &dyn Progress,
+) -> Result<()> {
+    let written = journal
+        .sync()
+        .and_then(|()| save_state(job, state, journal))
+        .and_then(|()| write_json(&job.out_dir.join(REPORT_FILE), report));
+    match written {
+        Err(e) if report.status == RunStatus::DiskFull => {
+            progress.warn(&format!("{e} (the journal keeps what --resume needs)"));
+            Ok(())
+        }
+        other => other,
+    }
+}
+
+/// What became of one pair: its record, the filtered pair for the merged TM, and its new
+/// resume entry (`None`: unchanged).
+struct Outcome {
+    record: PairRecord,
+    pair: Option<AlignedPair>,
+    entry: Option<StateEntry>,
+}
+
+/// Aligns the pairs of a run, one at a time from any worker thread, and stops taking new
+/// ones when asked to or when the disk is full.
+struct Aligner<'a> {
+    job: &'a BatchJob,
+    pairs: &'a [PairSpec],
+    hashes: &'a [Option<(String, String)>],
+    settings: &'a [serde_json::Value],
+    up_to_date: &'a [bool],
+    old: &'a State,
+    lexicons: Option<&'a Lexicons>,
+    journal: Option<&'a Journal>,
+    merging: bool,
+    progress: &'a dyn Progress,
+    /// Why the run stopped by itself (a full disk, a journal that cannot be written).
+    halt: Mutex<Option<(RunStatus, String)>>,
+}
+
+impl Aligner<'_> {
+    /// Whether new pairs are no longer taken.
+    fn stopping(&self) -> bool {
+        self.job.stop.load(Ordering::Relaxed) || self.halt.lock().map_or(true, |h| h.is_some())
+    }
+
+    fn outcome(&self) -> (RunStatus, Option<String>) {
+        match self.halt.lock().ok().and_then(|mut h| h.take()) {
+            Some((status, why)) => (status, Some(why)),
+            None if self.job.stop.load(Ordering::Relaxed) => (RunStatus::Interrupted, None),
+            None => (RunStatus::Complete, None),
+        }
+    }
+
+    fn stop_with(&self, status: RunStatus, why: String) {
+        if let Ok(mut h) = self.halt.lock() {
+            h.get_or_insert((status, why));
+        }
+    }
+
+    /// Aligns pair `i`, writes its output and journals it; `None` when the run is stopping
+    /// and the pair was not started.
+    fn pair(&self, i: usize) -> Option<Outcome> {
+        if self.stopping() {
+            return None;
+        }
+        let spec = &self.pairs[i];
+        let mode = if !self.up_to_date[i] {
+            Mode::Write
+        } else if self.merging {
+            Mode::MergeOnly
+        } else {
+            Mode::Skip
+        };
+        let result = isolate(&spec.id, || {
+            process(self.job, spec, mode, self.old, self.merging, self.lexicons)
+        });
+        let (record, pair) = result.unwrap_or_else(|e| {
+            if is_disk_full(&e) {
+                self.stop_with(RunStatus::DiskFull, e.to_string());
+            }
+            (failed(spec, e), None)
+        });
+        self.progress
+            .advance((record.src.sentences + record.tgt.sentences) as u64);
+        let entry = (mode == Mode::Write).then(|| self.entry(i, &record));
+        if let (Some(journal), Some(entry)) = (self.journal, entry.as_ref()) {
+            if let Err(e) = journal.append(entry) {
+                let status = if is_disk_full(&e) {
+                    RunStatus::DiskFull
+                } else {
+                    RunStatus::Interrupted
+                };
+                self.stop_with(status, e.to_string());
+            }
+        }
+        Some(Outcome {
+            record,
+            pair,
+            entry,
+        })
+    }
+
+    /// The resume entry of a pair just written: its inputs, settings and outputs' digests.
+    fn entry(&self, i: usize, record: &PairRecord) -> StateEntry {
+        let (src, tgt) = self.hashes[i].clone().unwrap_or_default();
+        let digests = match record.status {
+            Status::Error => Vec::new(),
+            _ => record
+                .outputs
+                .iter()
+                .map_while(|o| Digest256::of(&self.job.out_dir.join(o)).ok())
+                .collect(),
+        };
+        StateEntry {
+            src_sha256: src,
+            tgt_sha256: tgt,
+            settings: self.settings[i].clone(),
+            record: record.clone(),
+            digests,
+        }
+    }
+}
+
+/// A write that failed because the disk (or the user's quota) is full: no later pair would
+/// fare better.
+fn is_disk_full(e: &Error) -> bool {
+    use std::io::ErrorKind::{QuotaExceeded, StorageFull};
+    matches!(e.io_kind(), Some(StorageFull | QuotaExceeded))
+}
+
+/// What to do with a pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Align and write its output.
+    Write,
+    /// Up to date, but the merged TM needs its beads: align without rewriting the output.
+    MergeOnly,
+    /// Up to date: nothing to do.
+    Skip,
+}
+
+/// The corpus lexicons of the job (learned, or reused from the state when their inputs are
+/// unchanged) with their saved form; adds to each pair's settings the fingerprint of the
+/// lexicon it will be aligned with. `None` when the job learns a lexicon per pair.
+fn corpus_lexicons(
+    job: &BatchJob,
+    pairs: &[PairSpec],
+    hashes: &[Option<(String, String)>],
+    settings: &mut [serde_json::Value],
+    old: &State,
+    pool: &rayon::ThreadPool,
+) -> Option<(Lexicons, corpus::Saved)> {
+    let cfg = job.corpus_lexicon.as_ref()?;
+    let align = &job.options.align;
+    if !align.lexicon || !align.anchors || align.gale_church {
+        return None; // the model has no lexicon to replace
+    }
+    let inputs = inputs_fingerprint(&format!("{cfg:?}"), pairs, hashes, settings);
+    let dictionary = align.dictionary.as_deref();
+    let lexicons = match &old.corpus {
+        Some(saved) if saved.inputs == inputs => Lexicons::from_saved(saved, dictionary),
+        _ => corpus::learn(
+            pairs,
+            |p| load_documents(job, p),
+            align,
+            cfg,
+            dictionary,
+            pool,
+        ),
+    };
+    for (p, s) in pairs.iter().zip(settings.iter_mut()) {
+        let o = pair_options(job, p);
+        let langs = (o.src_lang.as_deref(), o.tgt_lang.as_deref());
+        s["corpus_lexicon"] = serde_json::json!({
+            "settings": format!("{cfg:?}"),
+            "lexicon": lexicons.fingerprint(langs),
+        });
+    }
+    let saved = lexicons.saved(inputs);
+    Some((lexicons, saved))
+}
+
+/// The two documents of a pair, for the corpus lexicon's first pass (`None` when the pair
+/// cannot be read, or panics: aligning it reports why).
+fn load_documents(job: &BatchJob, spec: &PairSpec) -> Option<(Document, Document)> {
+    let opts = pair_options(job, spec);
+    isolate(&spec.id, || {
+        pipeline::load_pair(&spec.src, &spec.tgt, &opts)
+    })
+    .ok()
+    .map(|((sd, _), (td, _))| (sd, td))
+}
+
+/// The pipeline options of one pair: the job's, with the pair's languages.
+fn pair_options(job: &BatchJob, spec: &PairSpec) -> Options {
+    let mut opts = job.options.clone();
+    opts.src_lang = spec.src_lang.clone().or(opts.src_lang);
+    opts.tgt_lang = spec.tgt_lang.clone().or(opts.tgt_lang);
+    opts
+}
+
+/// Aligns one pair (with its language pair's corpus lexicon, when there is one) and writes
+/// its output; returns its record and, when `keep` (a merged TM is being written), the
+/// filtered pair.
+fn process(
+    job: &BatchJob,
+    spec: &PairSpec,
+    mode: Mode,
+    old: &State,
+    keep: bool,
+    lexicons: Option<&Lexicons>,
+) -> Result<(PairRecord, Option<AlignedPair>)> {
+    let started = Instant::now();
+    if mode == Mode::Skip {
+        let mut record = old
+            .pairs
+            .get(&spec.id)
+            .map(|e| e.record.clone())
+            .ok_or_else(|| Error::msg("resume state lost"))?;
+        record.status = Status::Skipped;
+        record.error = None;
+        record.seconds = started.elapsed().as_secs_f64();
+        return Ok((record, None));
+    }
+    let opts = pair_options(job, spec);
+    let ((sd, sr), (td, tr)) =
+        pipeline::load_pair(&spec.src, &spec.tgt, &opts).map_err(|e| e.with_pair(&spec.id))?;
+    let align = match (lexicons, &job.corpus_lexicon) {
+        (Some(l), Some(cfg)) => l.config(&opts.align, cfg, &sd.lang, &td.lang),
+        _ => opts.align.clone(),
+    };
+    let (pair, warnings) = pipeline::align_pair(&spec.id, sd, td, &align);
+    let mut report = PairReport::new(&pair, sr, tr);
+    report.warnings = warnings;
+    let one_sided = pair.beads.iter().filter(|b| b.is_one_sided()).count();
+    let kept = if job.filter.is_noop() {
+        pair
+    } else {
+        job.filter.filtered(&pair, &mut HashSet::new())
+    };
+    let path = spec.output_path(&job.out_dir, job.format);
+    if mode == Mode::Write {
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::from(e).with_path(parent))?;
+        }
+        let opts = job.export.with_documents(&spec.src, &spec.tgt);
+        export::write_file(job.format, &path, std::iter::once(&kept), &opts)
+            .map_err(|e| e.with_pair(&spec.id))?;
+    }
+    let mut record = record(spec, &report, one_sided, &kept, job, &path);
+    if mode == Mode::MergeOnly {
+        record.status = Status::Skipped;
+    }
+    record.seconds = started.elapsed().as_secs_f64();
+    Ok((record, keep.then_some(kept)))
+}

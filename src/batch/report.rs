@@ -1,0 +1,241 @@
+//! What a batch run did, pair by pair: the records of `report.json` and how they are made.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::{BatchJob, PairSpec};
+use crate::bitext::AlignedPair;
+use crate::error::{Error, Result};
+use crate::export::{self, ExportOptions, Format};
+use crate::output;
+use crate::pipeline::{self, PairReport};
+
+/// What happened to a pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Ok,
+    Error,
+    /// Up to date (`resume`): the output was not rewritten.
+    Skipped,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    /// Every pair was taken.
+    #[default]
+    Complete,
+    /// Stopped on request (Ctrl-C, SIGTERM) or because the journal could not be written.
+    Interrupted,
+    /// Stopped because a write found the disk full.
+    DiskFull,
+}
+
+/// One side of a pair in the report.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SideRecord {
+    pub path: PathBuf,
+    pub lang: Option<String>,
+    pub lang_detected: bool,
+    pub encoding: Option<String>,
+    pub sentences: usize,
+    pub dropped_controls: usize,
+}
+
+/// One pair in the report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PairRecord {
+    pub id: String,
+    pub status: Status,
+    /// One line, naming the pair and file.
+    pub error: Option<String>,
+    pub src: SideRecord,
+    pub tgt: SideRecord,
+    /// Output files, relative to the output folder (two for Moses).
+    pub outputs: Vec<PathBuf>,
+    /// Beads of the alignment, and how many of them are 1-0 or 0-1.
+    pub beads: usize,
+    pub one_sided_beads: usize,
+    /// Beads the output holds (after the filter and the one-sided rule of the format).
+    pub units: usize,
+    pub mean_score: f64,
+    pub seconds: f64,
+    /// The aligner's warnings (a search made coarser by the memory cap).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+/// The merged TM in the report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MergeRecord {
+    pub path: PathBuf,
+    pub status: Status,
+    pub error: Option<String>,
+    pub pairs: usize,
+    pub units: usize,
+}
+
+/// Sums over all pairs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Totals {
+    pub pairs: usize,
+    pub ok: usize,
+    pub failed: usize,
+    pub skipped: usize,
+    pub src_sentences: usize,
+    pub tgt_sentences: usize,
+    pub beads: usize,
+    pub one_sided_beads: usize,
+    pub units: usize,
+    /// Wall-clock time of the run.
+    pub seconds: f64,
+}
+
+/// What a batch run did: also written as `OUT/report.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchReport {
+    pub tool_version: String,
+    pub source: PathBuf,
+    pub out_dir: PathBuf,
+    pub format: String,
+    /// Whether every pair was taken; when not, `pairs` holds those that were.
+    #[serde(default)]
+    pub status: RunStatus,
+    /// What stopped the run early (the failed write, one line).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped_by: Option<String>,
+    /// The pairs the run found (`pairs` holds fewer when it stopped early).
+    #[serde(default)]
+    pub planned: usize,
+    pub pairs: Vec<PairRecord>,
+    pub unpaired: Vec<PathBuf>,
+    pub merge: Option<MergeRecord>,
+    pub totals: Totals,
+}
+
+impl BatchReport {
+    /// The pairs that failed.
+    pub fn failed(&self) -> impl Iterator<Item = &PairRecord> {
+        self.pairs.iter().filter(|p| p.status == Status::Error)
+    }
+}
+
+pub(super) fn record(
+    spec: &PairSpec,
+    report: &PairReport,
+    one_sided_beads: usize,
+    kept: &AlignedPair,
+    job: &BatchJob,
+    path: &Path,
+) -> PairRecord {
+    let side = |path: &Path, r: &pipeline::SideReport| SideRecord {
+        path: path.to_path_buf(),
+        lang: Some(r.lang.clone()),
+        lang_detected: r.lang_detected,
+        encoding: Some(r.encoding.clone()),
+        sentences: r.sentences,
+        dropped_controls: r.dropped_controls,
+    };
+    let one_sided = job.export.one_sided_for(job.format);
+    let outputs = outputs(job.format, path, kept, &job.export)
+        .into_iter()
+        .map(|p| {
+            p.strip_prefix(&job.out_dir)
+                .map(Path::to_path_buf)
+                .unwrap_or(p)
+        })
+        .collect();
+    PairRecord {
+        id: spec.id.clone(),
+        status: Status::Ok,
+        error: None,
+        src: side(&spec.src, &report.src),
+        tgt: side(&spec.tgt, &report.tgt),
+        outputs,
+        beads: report.beads,
+        one_sided_beads,
+        units: kept
+            .beads
+            .iter()
+            .filter(|b| one_sided || !b.is_one_sided())
+            .count(),
+        mean_score: report.mean_score,
+        seconds: 0.0,
+        warnings: report.warnings.clone(),
+    }
+}
+
+/// The files written for a pair at `path`.
+pub(super) fn outputs(
+    format: Format,
+    path: &Path,
+    pair: &AlignedPair,
+    opts: &ExportOptions,
+) -> Vec<PathBuf> {
+    if format != Format::Moses {
+        return vec![path.to_path_buf()];
+    }
+    let src = opts.src_tag_for(pair, "und");
+    let tgt = opts.tgt_tag_for(pair, "und");
+    match export::moses::file_paths(path, &src, &tgt) {
+        Ok((a, b)) => vec![a, b],
+        Err(_) => Vec::new(),
+    }
+}
+
+/// A record for a pair that failed.
+pub(super) fn failed(spec: &PairSpec, e: Error) -> PairRecord {
+    let side = |p: &Path, lang: &Option<String>| SideRecord {
+        path: p.to_path_buf(),
+        lang: lang.clone(),
+        ..SideRecord::default()
+    };
+    PairRecord {
+        id: spec.id.clone(),
+        status: Status::Error,
+        error: Some(e.with_pair(&spec.id).to_string()),
+        src: side(&spec.src, &spec.src_lang),
+        tgt: side(&spec.tgt, &spec.tgt_lang),
+        outputs: Vec::new(),
+        beads: 0,
+        one_sided_beads: 0,
+        units: 0,
+        mean_score: 0.0,
+        seconds: 0.0,
+        warnings: Vec::new(),
+    }
+}
+
+pub(super) fn totals(records: &[PairRecord], seconds: f64) -> Totals {
+    let mut t = Totals {
+        pairs: records.len(),
+        seconds,
+        ..Totals::default()
+    };
+    for r in records {
+        match r.status {
+            Status::Ok => t.ok += 1,
+            Status::Error => t.failed += 1,
+            Status::Skipped => t.skipped += 1,
+        }
+        t.src_sentences += r.src.sentences;
+        t.tgt_sentences += r.tgt.sentences;
+        t.beads += r.beads;
+        t.one_sided_beads += r.one_sided_beads;
+        t.units += r.units;
+    }
+    t
+}
+
+pub(super) fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+    output::write_atomic(path, |w| {
+        serde_json::to_writer_pretty(&mut *w, value)
+            .map_err(|e| Error::msg(format!("cannot write JSON: {e}")))?;
+        w.write_all(b"\n")?;
+        Ok(())
+    })
+}
