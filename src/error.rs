@@ -23,6 +23,8 @@ pub enum ErrorKind {
     TooLarge { bytes: u64, limit: u64 },
     /// A line of a structured input (gold file, JSONL, TMX, CSV) could not be parsed.
     Parse(String),
+    /// A sentence encoder model that cannot be loaded or run (bad file, unsupported shape).
+    Model(String),
     /// Anything else worth one line.
     Other(String),
 }
@@ -116,6 +118,7 @@ impl fmt::Display for ErrorKind {
                     "input of {bytes} bytes is over the limit of {limit} bytes"
                 )
             }
+            ErrorKind::Model(m) => write!(f, "model: {m}"),
             ErrorKind::Parse(m) | ErrorKind::Other(m) => write!(f, "{m}"),
         }
     }
