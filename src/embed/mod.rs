@@ -357,6 +357,12 @@ mod tests {
     }
 
     #[test]
+    fn an_encoder_can_be_shared_across_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<Encoder>();
+    }
+
+    #[test]
     fn e5_prefix_default_follows_the_model_name() {
         assert!(is_e5_name("multilingual-e5-small"));
         assert!(is_e5_name("e5-small-q4.bin"));
