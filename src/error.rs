@@ -31,6 +31,8 @@ pub enum ErrorKind {
         position: Option<u64>,
         message: String,
     },
+    /// A sentence encoder model that cannot be loaded or run (bad file, unsupported shape).
+    Model(String),
     /// Anything else worth one line.
     Other(String),
 }
@@ -147,6 +149,7 @@ impl fmt::Display for ErrorKind {
                 }
                 write!(f, ": {message}")
             }
+            ErrorKind::Model(m) => write!(f, "model: {m}"),
             ErrorKind::Parse(m) | ErrorKind::Other(m) => write!(f, "{m}"),
         }
     }

@@ -13,6 +13,8 @@ pub mod batch;
 pub mod bitext;
 pub mod corpus;
 pub mod document;
+#[cfg(feature = "embed")]
+pub mod embed;
 pub mod error;
 pub mod eval;
 pub mod export;
