@@ -185,8 +185,8 @@ impl<'a> Scorer<'a> {
             tgt_para: prefix(&flags(&tgt.para)),
             src_units: prefix(&src.units),
             tgt_units: prefix(&tgt.units),
-            src_orphan: prefix_f(&src.orphan),
-            tgt_orphan: prefix_f(&tgt.orphan),
+            src_orphan: prefix(&src.orphan),
+            tgt_orphan: prefix(&tgt.orphan),
             priors: if cfg.gale_church {
                 Priors::gale_church()
             } else if level.docs.is_none() {
@@ -420,23 +420,16 @@ fn unit_hash(k: u64) -> f64 {
     (z ^ (z >> 31)) as f64 / (u64::MAX as f64 + 1.0)
 }
 
-fn prefix_f(values: &[f32]) -> Vec<f64> {
+/// Running sums from 0 (`out[k]` sums the first `k` values), in `A` (lengths in `usize`,
+/// evidence in `f64`).
+fn prefix<T: Copy, A: Copy + Default + std::ops::Add<Output = A> + From<T>>(
+    values: &[T],
+) -> Vec<A> {
     let mut out = Vec::with_capacity(values.len() + 1);
-    out.push(0.0);
-    let mut acc = 0.0;
+    let mut acc = A::default();
+    out.push(acc);
     for &v in values {
-        acc += f64::from(v);
-        out.push(acc);
-    }
-    out
-}
-
-fn prefix(lengths: &[usize]) -> Vec<usize> {
-    let mut out = Vec::with_capacity(lengths.len() + 1);
-    out.push(0);
-    let mut acc = 0;
-    for l in lengths {
-        acc += l;
+        acc = acc + A::from(v);
         out.push(acc);
     }
     out

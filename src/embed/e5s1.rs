@@ -71,23 +71,20 @@ impl<'a> Cursor<'a> {
         usize::try_from(v).map_err(|_| model_error(format!("negative count {v} in E5S1 file")))
     }
     fn f32s(&mut self, n: usize) -> EResult<Vec<f32>> {
-        let bytes = self.take(
-            n.checked_mul(4)
-                .ok_or_else(|| model_error("size overflow"))?,
-        )?;
-        Ok(bytes
-            .chunks_exact(4)
-            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect())
+        self.words(n, f32::from_le_bytes)
     }
     fn u32s(&mut self, n: usize) -> EResult<Vec<u32>> {
+        self.words(n, u32::from_le_bytes)
+    }
+    /// `n` little-endian 4-byte values.
+    fn words<T>(&mut self, n: usize, from: fn([u8; 4]) -> T) -> EResult<Vec<T>> {
         let bytes = self.take(
             n.checked_mul(4)
                 .ok_or_else(|| model_error("size overflow"))?,
         )?;
         Ok(bytes
             .chunks_exact(4)
-            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .map(|c| from([c[0], c[1], c[2], c[3]]))
             .collect())
     }
 }

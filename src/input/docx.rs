@@ -159,12 +159,7 @@ impl<'s> Walker<'s> {
     }
 
     fn event(&mut self, ev: Xml<'_, '_>) {
-        if self.skip > 0 {
-            match ev {
-                Xml::Start(_) => self.skip += 1,
-                Xml::End(_) => self.skip -= 1,
-                Xml::Text(_) => {}
-            }
+        if package::skipping(&mut self.skip, &ev) {
             return;
         }
         match ev {

@@ -87,12 +87,7 @@ impl Walker {
     }
 
     fn event(&mut self, ev: Xml<'_, '_>) {
-        if self.skip > 0 {
-            match ev {
-                Xml::Start(_) => self.skip += 1,
-                Xml::End(_) => self.skip -= 1,
-                Xml::Text(_) => {}
-            }
+        if package::skipping(&mut self.skip, &ev) {
             return;
         }
         match ev {

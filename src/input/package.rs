@@ -157,6 +157,20 @@ pub(crate) fn walk(
     }
 }
 
+/// Inside an element being skipped (`depth` > 0: a deleted run, a field, a table of
+/// contents), follows its nesting and tells the caller to drop `ev`; returns false outside.
+pub(crate) fn skipping(depth: &mut usize, ev: &Xml<'_, '_>) -> bool {
+    if *depth == 0 {
+        return false;
+    }
+    match ev {
+        Xml::Start(_) => *depth += 1,
+        Xml::End(_) => *depth -= 1,
+        Xml::Text(_) => {}
+    }
+    true
+}
+
 /// The value of the attribute with local name `key` (any prefix).
 pub(crate) fn attr(e: &quick_xml::events::BytesStart<'_>, key: &[u8]) -> Option<String> {
     e.attributes()
