@@ -278,7 +278,23 @@ fn tiny_model(dir: &Path, model_type: &str, max_positions: usize) {
     std::fs::write(dir.join("tokenizer.json"), tokenizer.to_string()).expect("tokenizer");
 
     let dev = Device::Cpu;
-    let randn = |shape: &[usize]| Tensor::randn(0f32, 0.2, shape, &dev).expect("randn");
+    // Seeded weights (a fixed splitmix64 stream, near-normal as a sum of four uniforms), so
+    // the model, and every cosine the tests compare, is the same on every run.
+    let state = std::cell::Cell::new(0x5eed_u64);
+    let uniform = || {
+        let z = state.get().wrapping_add(0x9e37_79b9_7f4a_7c15);
+        state.set(z);
+        let z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        let z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        ((z ^ (z >> 31)) >> 11) as f32 / (1u64 << 53) as f32
+    };
+    let randn = |shape: &[usize]| {
+        let n: usize = shape.iter().product();
+        let v: Vec<f32> = (0..n)
+            .map(|_| 0.2 * (uniform() + uniform() + uniform() + uniform() - 2.0) * 3f32.sqrt())
+            .collect();
+        Tensor::from_vec(v, shape, &dev).expect("weights")
+    };
     let mut t: HashMap<String, Tensor> = HashMap::new();
     let norm = |t: &mut HashMap<String, Tensor>, name: &str| {
         t.insert(format!("{name}.weight"), (randn(&[h]) + 1.0).expect("ln"));
