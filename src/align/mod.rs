@@ -12,6 +12,7 @@ pub mod dp;
 pub mod length;
 pub mod lexicon;
 pub mod logspace;
+pub mod meaning;
 pub mod orphan;
 pub mod shapes;
 
@@ -45,6 +46,10 @@ pub struct AlignConfig {
     /// the narrowest does not fit, the coarse (block-level) alignment is returned: a coarser
     /// result and a warning, never an abort.
     pub max_dp_cells: usize,
+    /// A sentence encoder ([`meaning`]): where the model-free alignment is unsure, the
+    /// cosine of the bead's sentence vectors joins the score. `None`: no model, and the
+    /// output is what it always was.
+    pub embed: Option<Arc<meaning::Embeddings>>,
 }
 
 impl Default for AlignConfig {
@@ -57,6 +62,7 @@ impl Default for AlignConfig {
             temperature: 1.0,
             max_full_cells: 40_000,
             max_dp_cells: 100_000_000,
+            embed: None,
         }
     }
 }
@@ -171,6 +177,8 @@ struct Scorer<'a> {
     length: LengthModel,
     gale_church: Option<GaleChurch>,
     anchors: Option<Anchors>,
+    /// The sentence-vector signal, on the last pass of a pair aligned with a model.
+    meaning: Option<meaning::Meaning>,
     docs: Option<(&'a Document, &'a Document)>,
 }
 
@@ -197,6 +205,7 @@ impl<'a> Scorer<'a> {
             length: LengthModel::new(&src.len, &tgt.len, level.ratio),
             gale_church: cfg.gale_church.then(|| GaleChurch::new(&src.len, &tgt.len)),
             anchors: level.anchors,
+            meaning: None,
             docs: level.docs,
         }
     }
@@ -235,6 +244,9 @@ impl<'a> Scorer<'a> {
                 inside(&self.tgt_para, j, s.dj),
             );
             v -= PARAGRAPH_BREAK_COST * bs.abs_diff(bt) as f64;
+        }
+        if let Some(m) = &self.meaning {
+            v += m.llr(i, s.di, j, s.dj);
         }
         v
     }
@@ -470,6 +482,8 @@ pub fn align(src: &Document, tgt: &Document, cfg: &AlignConfig) -> Vec<Bead> {
 pub struct Alignment {
     pub beads: Vec<Bead>,
     pub warnings: Vec<String>,
+    /// Sentences (both sides) that went through the sentence encoder.
+    pub embedded: usize,
 }
 
 /// [`align`], also reporting where the memory cap made the search coarser.
@@ -486,6 +500,7 @@ fn align_level(level: Level, cfg: &AlignConfig, posteriors: bool) -> Alignment {
         return Alignment {
             beads: one_sided(n, m),
             warnings,
+            ..Alignment::default()
         };
     }
     let mut band = match first_band(&level, cfg, &mut warnings) {
@@ -494,6 +509,7 @@ fn align_level(level: Level, cfg: &AlignConfig, posteriors: bool) -> Alignment {
             return Alignment {
                 beads: coarse,
                 warnings,
+                ..Alignment::default()
             }
         }
     };
@@ -521,27 +537,73 @@ fn align_level(level: Level, cfg: &AlignConfig, posteriors: bool) -> Alignment {
         return Alignment {
             beads: one_sided(n, m),
             warnings,
+            ..Alignment::default()
         };
     };
+    let beads = scored_beads(&scorer, &shapes, &band, &path, forward, cfg.temperature);
+    let mut out = Alignment {
+        beads,
+        warnings,
+        embedded: 0,
+    };
+    if let (Some(emb), Some((src, tgt)), true) = (&cfg.embed, scorer.docs, posteriors) {
+        match meaning::Meaning::learn(src, tgt, &out.beads, emb) {
+            Ok(signal) => {
+                out.embedded = signal.embedded;
+                scorer.meaning = Some(signal);
+                let band = band_around(&path_points(&path), n, m, MEANING_WIDTH);
+                let t = Some(cfg.temperature);
+                let (sweep, used) = search(&scorer, &shapes, band, t, cfg.max_dp_cells, &mut out.warnings);
+                if let Some(path) = sweep.path {
+                    if std::env::var("BA_DEBUG").is_ok() {
+                        let mm = scorer.meaning.as_ref().unwrap();
+                        let old: std::collections::HashSet<_> = out.beads.iter().map(|b| (b.src.clone(), b.tgt.clone())).collect();
+                        let changed = path.iter().filter(|st| !old.contains(&(st.i..st.i + st.shape.di, st.j..st.j + st.shape.dj))).count();
+                        let neg = path.iter().filter(|st| st.shape.di > 0 && st.shape.dj > 0 && mm.llr(st.i, st.shape.di, st.j, st.shape.dj) < 0.0).count();
+                        let zero = path.iter().filter(|st| st.shape.di > 0 && st.shape.dj > 0 && mm.llr(st.i, st.shape.di, st.j, st.shape.dj) == 0.0).count();
+                        eprintln!("meaning: path {} changed {} negative {} zero {}", path.len(), changed, neg, zero);
+                    }
+                    out.beads = scored_beads(&scorer, &shapes, &used, &path, sweep.forward, cfg.temperature);
+                }
+            }
+            Err(e) => out
+                .warnings
+                .push(format!("the sentence encoder failed ({e}); aligned without it")),
+        }
+    }
+    out
+}
+
+/// Half-width of the band searched again with the sentence vectors: they can move the path
+/// further than a refit of the model-free signals does.
+const MEANING_WIDTH: usize = 8;
+
+/// The beads of `path` with their posteriors (zero without forward sums).
+fn scored_beads(
+    scorer: &Scorer,
+    shapes: &[Shape],
+    band: &Band,
+    path: &[Step],
+    forward: Option<dp::Forward>,
+    temperature: f64,
+) -> Vec<Bead> {
     let lattice = Lattice {
-        band: &band,
-        shapes: &shapes,
-        score: &scorer,
+        band,
+        shapes,
+        score: scorer,
     };
     let post = match forward {
-        Some(forward) => lattice.posteriors(&path, forward, cfg.temperature),
+        Some(forward) => lattice.posteriors(path, forward, temperature),
         None => vec![0.0; path.len()],
     };
-    let beads = path
-        .iter()
+    path.iter()
         .zip(post)
         .map(|(st, p)| Bead {
             src: st.i..st.i + st.shape.di,
             tgt: st.j..st.j + st.shape.dj,
             score: p,
         })
-        .collect();
-    Alignment { beads, warnings }
+        .collect()
 }
 
 /// Rows around each path point that a band covers (the tallest bead's height).

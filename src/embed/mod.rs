@@ -378,3 +378,17 @@ mod tests {
         assert!(normalized(vec![0.0; 4], 0.0).iter().all(|x| x.is_finite()));
     }
 }
+
+impl crate::align::meaning::Embedder for Encoder {
+    fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
+        Encoder::embed(self, texts)
+    }
+
+    fn name(&self) -> &str {
+        Encoder::name(self)
+    }
+
+    fn digest(&self) -> &str {
+        Encoder::digest(self)
+    }
+}
