@@ -221,7 +221,11 @@ impl<'a> Scorer<'a> {
             self.tgt_orphan[j + s.dj] - self.tgt_orphan[j],
         );
         if s.di == 0 || s.dj == 0 {
-            return lp * self.units(i, j, s) as f64 - drift + ws + wt;
+            let m = self
+                .meaning
+                .as_ref()
+                .map_or(0.0, |m| m.one_sided(i, s.di, j, s.dj));
+            return lp * self.units(i, j, s) as f64 - drift + ws + wt + m;
         }
         // A line likely without counterpart inside a two-sided bead must be matched by one
         // of its kind on the other side (a credit translated as a credit), else it was
@@ -434,7 +438,7 @@ fn unit_hash(k: u64) -> f64 {
 
 /// Running sums from 0 (`out[k]` sums the first `k` values), in `A` (lengths in `usize`,
 /// evidence in `f64`).
-fn prefix<T: Copy, A: Copy + Default + std::ops::Add<Output = A> + From<T>>(
+pub(crate) fn prefix<T: Copy, A: Copy + Default + std::ops::Add<Output = A> + From<T>>(
     values: &[T],
 ) -> Vec<A> {
     let mut out = Vec::with_capacity(values.len() + 1);
@@ -553,22 +557,22 @@ fn align_level(level: Level, cfg: &AlignConfig, posteriors: bool) -> Alignment {
                 scorer.meaning = Some(signal);
                 let band = band_around(&path_points(&path), n, m, MEANING_WIDTH);
                 let t = Some(cfg.temperature);
-                let (sweep, used) = search(&scorer, &shapes, band, t, cfg.max_dp_cells, &mut out.warnings);
-                if let Some(path) = sweep.path {
-                    if std::env::var("BA_DEBUG").is_ok() {
-                        let mm = scorer.meaning.as_ref().unwrap();
-                        let old: std::collections::HashSet<_> = out.beads.iter().map(|b| (b.src.clone(), b.tgt.clone())).collect();
-                        let changed = path.iter().filter(|st| !old.contains(&(st.i..st.i + st.shape.di, st.j..st.j + st.shape.dj))).count();
-                        let neg = path.iter().filter(|st| st.shape.di > 0 && st.shape.dj > 0 && mm.llr(st.i, st.shape.di, st.j, st.shape.dj) < 0.0).count();
-                        let zero = path.iter().filter(|st| st.shape.di > 0 && st.shape.dj > 0 && mm.llr(st.i, st.shape.di, st.j, st.shape.dj) == 0.0).count();
-                        eprintln!("meaning: path {} changed {} negative {} zero {}", path.len(), changed, neg, zero);
-                    }
-                    out.beads = scored_beads(&scorer, &shapes, &used, &path, sweep.forward, cfg.temperature);
+                let (sweep, used) = search(
+                    &scorer,
+                    &shapes,
+                    band,
+                    t,
+                    cfg.max_dp_cells,
+                    &mut out.warnings,
+                );
+                if let Some(p) = sweep.path {
+                    out.beads =
+                        scored_beads(&scorer, &shapes, &used, &p, sweep.forward, cfg.temperature);
                 }
             }
-            Err(e) => out
-                .warnings
-                .push(format!("the sentence encoder failed ({e}); aligned without it")),
+            Err(e) => out.warnings.push(format!(
+                "the sentence encoder failed ({e}); aligned without it"
+            )),
         }
     }
     out

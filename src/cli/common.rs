@@ -71,6 +71,10 @@ pub struct InputArgs {
     /// `everywhere` (every sentence).
     #[arg(long, default_value = "unsure", value_parser = ["unsure", "everywhere"])]
     pub embed_scope: String,
+    /// With --embed: keep the sentence vectors in FILE between runs (created when absent):
+    /// re-aligning a corrected document embeds only its changed sentences.
+    #[arg(long, value_name = "FILE")]
+    pub embed_cache: Option<std::path::PathBuf>,
 }
 
 impl InputArgs {
@@ -83,7 +87,11 @@ impl InputArgs {
             align.dictionary = Some(pipeline::read_dictionary(path)?);
         }
         if let Some(path) = self.embed.as_deref().filter(|p| !p.as_os_str().is_empty()) {
-            align.embed = Some(load_encoder(path, &self.embed_scope)?);
+            align.embed = Some(load_encoder(
+                path,
+                &self.embed_scope,
+                self.embed_cache.as_deref(),
+            )?);
         }
         let srx = self.srx.as_deref().map(load_srx).transpose()?;
         let canonical = |tag: &Option<String>| -> Result<Option<String>> {
@@ -212,6 +220,7 @@ impl OutputArgs {
 fn load_encoder(
     path: &Path,
     scope: &str,
+    cache: Option<&Path>,
 ) -> Result<std::sync::Arc<bitalign::align::meaning::Embeddings>> {
     use bitalign::align::meaning::{Embeddings, Scope};
     let encoder = bitalign::embed::Encoder::load(path).map_err(|e| e.with_path(path))?;
@@ -220,16 +229,18 @@ fn load_encoder(
     } else {
         Scope::Unsure
     };
-    Ok(std::sync::Arc::new(Embeddings::new(
-        std::sync::Arc::new(encoder),
-        scope,
-    )))
+    let mut emb = Embeddings::new(std::sync::Arc::new(encoder), scope);
+    if let Some(cache) = cache {
+        emb = emb.persist(cache)?;
+    }
+    Ok(std::sync::Arc::new(emb))
 }
 
 #[cfg(not(feature = "embed"))]
 fn load_encoder(
     path: &Path,
     _scope: &str,
+    _cache: Option<&Path>,
 ) -> Result<std::sync::Arc<bitalign::align::meaning::Embeddings>> {
     Err(bitalign::Error::new(bitalign::ErrorKind::Other(
         "this build has no sentence encoder (built without the `embed` feature)".into(),

@@ -334,6 +334,20 @@ fn is_e5_name(name: &str) -> bool {
         .any(|part| part == "e5")
 }
 
+impl crate::align::meaning::Embedder for Encoder {
+    fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
+        Encoder::embed(self, texts)
+    }
+
+    fn name(&self) -> &str {
+        Encoder::name(self)
+    }
+
+    fn digest(&self) -> &str {
+        Encoder::digest(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -376,19 +390,5 @@ mod tests {
         let v = normalized(vec![3.0, 4.0], 2.0);
         assert!((v[0] - 0.6).abs() < 1e-6 && (v[1] - 0.8).abs() < 1e-6);
         assert!(normalized(vec![0.0; 4], 0.0).iter().all(|x| x.is_finite()));
-    }
-}
-
-impl crate::align::meaning::Embedder for Encoder {
-    fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
-        Encoder::embed(self, texts)
-    }
-
-    fn name(&self) -> &str {
-        Encoder::name(self)
-    }
-
-    fn digest(&self) -> &str {
-        Encoder::digest(self)
     }
 }
