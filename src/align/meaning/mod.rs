@@ -56,6 +56,7 @@ impl std::fmt::Debug for Embeddings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Embeddings")
             .field("model", &self.embedder.name())
+            .field("digest", &self.embedder.digest())
             .field("scope", &self.scope)
             .finish()
     }
