@@ -66,7 +66,8 @@ pub fn sentence_separator(doc: &Document) -> &'static str {
     }
 }
 
-fn join(doc: &Document, range: &Range<usize>) -> String {
+/// The text of sentences `range` of `doc`, as a bead shows them.
+pub(crate) fn join(doc: &Document, range: &Range<usize>) -> String {
     doc.sentences[range.clone()]
         .iter()
         .map(|s| s.text.as_str())

@@ -12,6 +12,7 @@ pub mod dp;
 pub mod length;
 pub mod lexicon;
 pub mod logspace;
+pub mod meaning;
 pub mod orphan;
 pub mod shapes;
 
@@ -45,6 +46,10 @@ pub struct AlignConfig {
     /// the narrowest does not fit, the coarse (block-level) alignment is returned: a coarser
     /// result and a warning, never an abort.
     pub max_dp_cells: usize,
+    /// A sentence encoder ([`meaning`]): where the model-free alignment is unsure, the
+    /// cosine of the bead's sentence vectors joins the score. `None`: no model, and the
+    /// output is what it always was.
+    pub embed: Option<Arc<meaning::Embeddings>>,
 }
 
 impl Default for AlignConfig {
@@ -57,6 +62,7 @@ impl Default for AlignConfig {
             temperature: 1.0,
             max_full_cells: 40_000,
             max_dp_cells: 100_000_000,
+            embed: None,
         }
     }
 }
@@ -171,6 +177,8 @@ struct Scorer<'a> {
     length: LengthModel,
     gale_church: Option<GaleChurch>,
     anchors: Option<Anchors>,
+    /// The sentence-vector signal, on the last pass of a pair aligned with a model.
+    meaning: Option<meaning::Meaning>,
     docs: Option<(&'a Document, &'a Document)>,
 }
 
@@ -197,6 +205,7 @@ impl<'a> Scorer<'a> {
             length: LengthModel::new(&src.len, &tgt.len, level.ratio),
             gale_church: cfg.gale_church.then(|| GaleChurch::new(&src.len, &tgt.len)),
             anchors: level.anchors,
+            meaning: None,
             docs: level.docs,
         }
     }
@@ -212,7 +221,11 @@ impl<'a> Scorer<'a> {
             self.tgt_orphan[j + s.dj] - self.tgt_orphan[j],
         );
         if s.di == 0 || s.dj == 0 {
-            return lp * self.units(i, j, s) as f64 - drift + ws + wt;
+            let m = self
+                .meaning
+                .as_ref()
+                .map_or(0.0, |m| m.one_sided(i, s.di, j, s.dj));
+            return lp * self.units(i, j, s) as f64 - drift + ws + wt + m;
         }
         // A line likely without counterpart inside a two-sided bead must be matched by one
         // of its kind on the other side (a credit translated as a credit), else it was
@@ -235,6 +248,9 @@ impl<'a> Scorer<'a> {
                 inside(&self.tgt_para, j, s.dj),
             );
             v -= PARAGRAPH_BREAK_COST * bs.abs_diff(bt) as f64;
+        }
+        if let Some(m) = &self.meaning {
+            v += m.llr(i, s.di, j, s.dj);
         }
         v
     }
@@ -422,7 +438,7 @@ fn unit_hash(k: u64) -> f64 {
 
 /// Running sums from 0 (`out[k]` sums the first `k` values), in `A` (lengths in `usize`,
 /// evidence in `f64`).
-fn prefix<T: Copy, A: Copy + Default + std::ops::Add<Output = A> + From<T>>(
+pub(crate) fn prefix<T: Copy, A: Copy + Default + std::ops::Add<Output = A> + From<T>>(
     values: &[T],
 ) -> Vec<A> {
     let mut out = Vec::with_capacity(values.len() + 1);
@@ -470,6 +486,8 @@ pub fn align(src: &Document, tgt: &Document, cfg: &AlignConfig) -> Vec<Bead> {
 pub struct Alignment {
     pub beads: Vec<Bead>,
     pub warnings: Vec<String>,
+    /// Sentences (both sides) that went through the sentence encoder.
+    pub embedded: usize,
 }
 
 /// [`align`], also reporting where the memory cap made the search coarser.
@@ -486,6 +504,7 @@ fn align_level(level: Level, cfg: &AlignConfig, posteriors: bool) -> Alignment {
         return Alignment {
             beads: one_sided(n, m),
             warnings,
+            ..Alignment::default()
         };
     }
     let mut band = match first_band(&level, cfg, &mut warnings) {
@@ -494,6 +513,7 @@ fn align_level(level: Level, cfg: &AlignConfig, posteriors: bool) -> Alignment {
             return Alignment {
                 beads: coarse,
                 warnings,
+                ..Alignment::default()
             }
         }
     };
@@ -521,27 +541,73 @@ fn align_level(level: Level, cfg: &AlignConfig, posteriors: bool) -> Alignment {
         return Alignment {
             beads: one_sided(n, m),
             warnings,
+            ..Alignment::default()
         };
     };
+    let beads = scored_beads(&scorer, &shapes, &band, &path, forward, cfg.temperature);
+    let mut out = Alignment {
+        beads,
+        warnings,
+        embedded: 0,
+    };
+    if let (Some(emb), Some((src, tgt)), true) = (&cfg.embed, scorer.docs, posteriors) {
+        match meaning::Meaning::learn(src, tgt, &out.beads, emb) {
+            Ok(signal) => {
+                out.embedded = signal.embedded;
+                scorer.meaning = Some(signal);
+                let band = band_around(&path_points(&path), n, m, MEANING_WIDTH);
+                let t = Some(cfg.temperature);
+                let (sweep, used) = search(
+                    &scorer,
+                    &shapes,
+                    band,
+                    t,
+                    cfg.max_dp_cells,
+                    &mut out.warnings,
+                );
+                if let Some(p) = sweep.path {
+                    out.beads =
+                        scored_beads(&scorer, &shapes, &used, &p, sweep.forward, cfg.temperature);
+                }
+            }
+            Err(e) => out.warnings.push(format!(
+                "the sentence encoder failed ({e}); aligned without it"
+            )),
+        }
+    }
+    out
+}
+
+/// Half-width of the band searched again with the sentence vectors: they can move the path
+/// further than a refit of the model-free signals does.
+const MEANING_WIDTH: usize = 8;
+
+/// The beads of `path` with their posteriors (zero without forward sums).
+fn scored_beads(
+    scorer: &Scorer,
+    shapes: &[Shape],
+    band: &Band,
+    path: &[Step],
+    forward: Option<dp::Forward>,
+    temperature: f64,
+) -> Vec<Bead> {
     let lattice = Lattice {
-        band: &band,
-        shapes: &shapes,
-        score: &scorer,
+        band,
+        shapes,
+        score: scorer,
     };
     let post = match forward {
-        Some(forward) => lattice.posteriors(&path, forward, cfg.temperature),
+        Some(forward) => lattice.posteriors(path, forward, temperature),
         None => vec![0.0; path.len()],
     };
-    let beads = path
-        .iter()
+    path.iter()
         .zip(post)
         .map(|(st, p)| Bead {
             src: st.i..st.i + st.shape.di,
             tgt: st.j..st.j + st.shape.dj,
             score: p,
         })
-        .collect();
-    Alignment { beads, warnings }
+        .collect()
 }
 
 /// Rows around each path point that a band covers (the tallest bead's height).

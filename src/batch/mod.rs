@@ -49,7 +49,7 @@ pub use self::discover::{discover, extension, sanitize_id, Discovery, PairSpec};
 pub use self::journal::{sha256_file, JOURNAL_FILE};
 pub use self::manifest::read_manifest;
 pub use self::report::{
-    BatchReport, MergeRecord, PairRecord, RunStatus, SideRecord, Status, Totals,
+    BatchReport, EncoderRecord, MergeRecord, PairRecord, RunStatus, SideRecord, Status, Totals,
 };
 /// Kept here for callers of the batch API; it lives in [`pipeline`].
 pub use crate::pipeline::isolate;
@@ -295,6 +295,7 @@ pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
         unpaired: found.unpaired,
         merge,
         totals,
+        encoder: job.options.align.embed.as_deref().map(EncoderRecord::of),
     };
     finish_files(job, &state, &journal, &report, progress)?;
     Ok(report)

@@ -115,6 +115,27 @@ pub struct BatchReport {
     pub unpaired: Vec<PathBuf>,
     pub merge: Option<MergeRecord>,
     pub totals: Totals,
+    /// The sentence encoder of the meaning signal (`--embed`), when there was one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoder: Option<EncoderRecord>,
+}
+
+/// Which model gave the sentence vectors: its name and the SHA-256 of its file(s).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EncoderRecord {
+    pub name: String,
+    pub digest: String,
+    pub scope: String,
+}
+
+impl EncoderRecord {
+    pub fn of(emb: &crate::align::meaning::Embeddings) -> Self {
+        EncoderRecord {
+            name: emb.name().to_string(),
+            digest: emb.digest().to_string(),
+            scope: format!("{:?}", emb.scope).to_lowercase(),
+        }
+    }
 }
 
 impl BatchReport {

@@ -47,6 +47,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let pool = pipeline::worker_pool(args.jobs.map(usize::from))?;
     let (pair, report) =
         pool.install(|| pipeline::align_files(&id, &args.src, &args.tgt, &opts))?;
+    if let Some(emb) = &opts.align.embed {
+        emb.save()?;
+    }
     tell(&args.src, &report.src);
     tell(&args.tgt, &report.tgt);
     for w in &report.warnings {

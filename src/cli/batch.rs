@@ -99,6 +99,9 @@ pub fn run(mut args: Args) -> Result<ExitCode> {
     stop_on_signal(Arc::clone(&job.stop));
     let progress = Bar::new(std::io::stderr().is_terminal());
     let report = batch::run(&job, &progress)?;
+    if let Some(emb) = &job.options.align.embed {
+        emb.save()?;
+    }
 
     for p in report.failed() {
         eprintln!(

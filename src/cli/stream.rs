@@ -73,6 +73,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let stdin = std::io::stdin().lock();
     let stdout = std::io::stdout().lock();
     let summary = stream::run(stdin, stdout, &job, &Silent)?;
+    if let Some(emb) = &job.options.align.embed {
+        emb.save()?;
+    }
     // Cluster logs collect stderr: a summary only for a person at a terminal.
     if std::io::stderr().is_terminal() {
         eprintln!(

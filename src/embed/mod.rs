@@ -334,6 +334,20 @@ fn is_e5_name(name: &str) -> bool {
         .any(|part| part == "e5")
 }
 
+impl crate::align::meaning::Embedder for Encoder {
+    fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
+        Encoder::embed(self, texts)
+    }
+
+    fn name(&self) -> &str {
+        Encoder::name(self)
+    }
+
+    fn digest(&self) -> &str {
+        Encoder::digest(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
