@@ -614,6 +614,26 @@ mod tests {
         }
     }
 
+    #[test]
+    fn unpunctuated_documents_are_cut_at_clause_openers_but_headings_stay_whole() {
+        let seg = Segmenter::new("en");
+        let turn = "and how high has your fever been and i have a cough too".to_string();
+        let heading = "Symptoms and how they started".to_string();
+        let mut blocks = vec![(Structure::Heading, vec![heading.clone()])];
+        blocks.extend((0..8).map(|_| (Structure::Paragraph, vec![turn.clone()])));
+        resplit_unpunctuated(&seg, &mut blocks);
+        assert_eq!(blocks[0].1, [heading]);
+        assert_eq!(
+            blocks[1].1,
+            ["and how high has your fever been", "and i have a cough too"]
+        );
+        // Punctuated prose is left as the scanner cut it.
+        let prose = "The patient said the fever and the cough began on Monday.".to_string();
+        let mut blocks = vec![(Structure::Paragraph, vec![prose.clone()]); 9];
+        resplit_unpunctuated(&seg, &mut blocks);
+        assert!(blocks.iter().all(|(_, s)| s.len() == 1 && s[0] == prose));
+    }
+
     /// Pathological inputs stay linear: each would take minutes if a step rescanned the
     /// text before or after it.
     #[test]

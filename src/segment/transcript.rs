@@ -170,9 +170,16 @@ fn opens_clause(table: &Openers, words: &[(usize, &str)], k: usize) -> bool {
     let lower = word.to_lowercase();
     let next = words.get(k + 1).map(|w| w.1.to_lowercase());
     let next = next.as_deref().unwrap_or("");
+    // `how high has your fever been`: after a question word the auxiliary is inverted
+    // inside the same question.
+    let after_opener = words[k.saturating_sub(2)..k]
+        .iter()
+        .any(|w| table.words.contains(&w.1.to_lowercase().as_str()));
     table.words.contains(&lower.as_str())
         || table.pairs.iter().any(|&(a, b)| a == lower && b == next)
-        || (table.auxiliaries.contains(&lower.as_str()) && table.subjects.contains(&next))
+        || (table.auxiliaries.contains(&lower.as_str())
+            && table.subjects.contains(&next)
+            && !after_opener)
         || table
             .prefix
             .is_some_and(|(c, len)| lower.starts_with(c) && lower.chars().count() >= len)
