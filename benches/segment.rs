@@ -1,9 +1,14 @@
 //! Segmentation throughput on ≥10 MB of synthetic English news-like prose: sentences with
 //! abbreviations, initials, numbers, decimals, quotes, brackets and ellipses, so every
 //! branch of the scanner is exercised, not just the fast skip loop.
+//!
+//! The `icu_segmenter` row runs ICU4X's Unicode sentence segmenter (UAX #29, no abbreviation
+//! rules) over the same paragraphs in the same run, as the baseline of a maintained,
+//! table-driven segmenter.
 
 use bitalign::segment::Segmenter;
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use icu_segmenter::SentenceSegmenter;
 
 const SENTENCES: &[&str] = &[
     "The committee met on Tuesday to discuss the budget for the coming year.",
@@ -80,6 +85,16 @@ fn bench_segment(c: &mut Criterion) {
             let mut n = 0;
             for p in &paragraphs {
                 n += seg.split_ranges(black_box(p)).len();
+            }
+            n
+        })
+    });
+    let icu = SentenceSegmenter::new(Default::default());
+    group.bench_function("english_10MB_icu_segmenter", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            for p in &paragraphs {
+                n += icu.segment_str(black_box(p)).count();
             }
             n
         })

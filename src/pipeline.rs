@@ -143,7 +143,7 @@ pub fn side_from_content(
         (_, false) => {
             let builtin = Segmenter::new(&lang);
             let srx = opts.srx.as_deref().map(|rules| rules.segmenter(&lang));
-            content
+            let mut blocks: Vec<(Structure, Vec<String>)> = content
                 .blocks
                 .par_iter()
                 .map(|b| {
@@ -156,7 +156,13 @@ pub fn side_from_content(
                     };
                     (b.structure, sentences)
                 })
-                .collect()
+                .collect();
+            // Transcripts without punctuation: cut at clause openers (SRX rules are the
+            // user's own and stay as they are).
+            if srx.is_none() {
+                crate::segment::resplit_unpunctuated(&builtin, &mut blocks);
+            }
+            blocks
         }
     };
     let doc = structured_document(&lang, &paragraphs, opts.max_sentence_chars);

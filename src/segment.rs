@@ -15,14 +15,22 @@
 //!
 //! Arabic follows the Golden Rules in one more way: a colon before a new clause
 //! (`سؤال وجواب: ماذا حدث`) ends a sentence, so headline-style `label: text` lines split
-//! there; a colon before a quotation or a number does not.
+//! there; a colon before a quotation or a number does not. English cuts where such a colon
+//! would be: after a clause of four words or more, before a capitalised word.
+//!
+//! Speech transcripts and other unpunctuated text are cut again at clause openers
+//! ([`resplit_unpunctuated`], `segment/transcript.rs`), but only when most of the document
+//! lacks punctuation.
 
 mod chars;
 mod scan;
 pub mod srx;
 mod tables;
+mod transcript;
 
 use std::ops::Range;
+
+use crate::document::Structure;
 
 /// A sentence splitter for one language.
 #[derive(Debug, Clone)]
@@ -66,6 +74,43 @@ impl Segmenter {
     /// callers that keep offsets into the source text.
     pub fn split_ranges(&self, paragraph: &str) -> Vec<Range<usize>> {
         trimmed_pieces(paragraph, scan::boundaries(paragraph, &self.profile))
+    }
+
+    /// A sentence of unpunctuated text (a transcript) cut before the words that open a
+    /// clause (`segment/transcript.rs`); whole when the language has no such table.
+    pub fn clauses<'a>(&self, sentence: &'a str) -> Vec<&'a str> {
+        transcript::clauses(self.profile.primary(), sentence)
+            .into_iter()
+            .map(|r| &sentence[r])
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+}
+
+/// Whether a document whose sentences are `sentences` reads as unpunctuated: many of its
+/// longer sentences end without any punctuation, as in speech transcripts.
+pub fn unpunctuated<'a>(sentences: impl IntoIterator<Item = &'a str>) -> bool {
+    transcript::is_unpunctuated(sentences)
+}
+
+/// When the blocks' sentences read as unpunctuated, cuts every sentence outside headings
+/// again at its clause openers ([`Segmenter::clauses`]); punctuated text is left alone.
+pub fn resplit_unpunctuated(seg: &Segmenter, blocks: &mut [(Structure, Vec<String>)]) {
+    let judged = blocks
+        .iter()
+        .filter(|(kind, _)| *kind == Structure::Paragraph)
+        .flat_map(|(_, sentences)| sentences.iter().map(String::as_str));
+    if !unpunctuated(judged) {
+        return;
+    }
+    for (kind, sentences) in blocks.iter_mut() {
+        if *kind != Structure::Heading {
+            *sentences = sentences
+                .iter()
+                .flat_map(|s| seg.clauses(s))
+                .map(str::to_string)
+                .collect();
+        }
     }
 }
 
@@ -481,6 +526,112 @@ mod tests {
                 "Ludwig XIV. war König.",
             ],
         );
+    }
+
+    #[test]
+    fn closing_abbreviations_end_before_a_new_sentence() {
+        assert_split(
+            "en",
+            "A review was conducted by Whitby et al. Commercial devices can measure it.",
+            &[
+                "A review was conducted by Whitby et al.",
+                "Commercial devices can measure it.",
+            ],
+        );
+        assert_split(
+            "de",
+            "Verwenden Sie keine Scheuermittel o. Ä. Setzen Sie den Filter ein.",
+            &[
+                "Verwenden Sie keine Scheuermittel o. Ä.",
+                "Setzen Sie den Filter ein.",
+            ],
+        );
+        assert_split(
+            "ru",
+            "Данные за 2003–2023 гг. На глубине 10 м грунт прогрелся.",
+            &[
+                "Данные за 2003–2023 гг.",
+                "На глубине 10 м грунт прогрелся.",
+            ],
+        );
+    }
+
+    #[test]
+    fn time_of_day_ends_before_a_capital_unless_a_day_or_zone_follows() {
+        assert_split(
+            "en",
+            "The curfew ran from 3 p.m. to 6 a.m. Thailand planned one too.",
+            &[
+                "The curfew ran from 3 p.m. to 6 a.m.",
+                "Thailand planned one too.",
+            ],
+        );
+        for text in [
+            "The vote is at 10 a.m. Tuesday in the Senate.",
+            "It starts at 9 p.m. EST on most channels.",
+            "At 5 a.m. Mr. Smith went to the bank.",
+            "It opens at 8 a.m. and closes late.",
+        ] {
+            assert_split("en", text, &[text]);
+        }
+    }
+
+    #[test]
+    fn quotation_of_whole_sentences_inside_a_sentence_keeps_its_breaks() {
+        assert_split(
+            "en",
+            "The WHO urged action, saying \"All countries can still change the course of this pandemic. If countries detect and treat their people in the response,\" said Tedros.",
+            &[
+                "The WHO urged action, saying \"All countries can still change the course of this pandemic.",
+                "If countries detect and treat their people in the response,\" said Tedros.",
+            ],
+        );
+        // Short pieces, or a quotation opening the sentence, keep the sentence whole.
+        for text in [
+            "He said \"Go. Now,\" and left.",
+            "\"I never meant to stay here this long. It was a mistake,\" she said quietly.",
+        ] {
+            assert_split("en", text, &[text]);
+        }
+    }
+
+    #[test]
+    fn english_colon_before_a_capitalised_clause() {
+        assert_split(
+            "en",
+            "The technique includes the following steps: Wet hands with running water.",
+            &[
+                "The technique includes the following steps:",
+                "Wet hands with running water.",
+            ],
+        );
+        for text in [
+            "Note: Wet hands first.",
+            "The main findings are: pleurisy and oedema.",
+            "Doors open at 10:30 on Sunday.",
+        ] {
+            assert_split("en", text, &[text]);
+        }
+    }
+
+    #[test]
+    fn unpunctuated_documents_are_cut_at_clause_openers_but_headings_stay_whole() {
+        let seg = Segmenter::new("en");
+        let turn = "and how high has your fever been and i have a cough too".to_string();
+        let heading = "Symptoms and how they started".to_string();
+        let mut blocks = vec![(Structure::Heading, vec![heading.clone()])];
+        blocks.extend((0..8).map(|_| (Structure::Paragraph, vec![turn.clone()])));
+        resplit_unpunctuated(&seg, &mut blocks);
+        assert_eq!(blocks[0].1, [heading]);
+        assert_eq!(
+            blocks[1].1,
+            ["and how high has your fever been", "and i have a cough too"]
+        );
+        // Punctuated prose is left as the scanner cut it.
+        let prose = "The patient said the fever and the cough began on Monday.".to_string();
+        let mut blocks = vec![(Structure::Paragraph, vec![prose.clone()]); 9];
+        resplit_unpunctuated(&seg, &mut blocks);
+        assert!(blocks.iter().all(|(_, s)| s.len() == 1 && s[0] == prose));
     }
 
     /// Pathological inputs stay linear: each would take minutes if a step rescanned the

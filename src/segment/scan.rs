@@ -33,15 +33,18 @@ pub(crate) enum Colon {
     /// An end before a new clause, as in Arabic prose (`قال الوزير: ...` is not, because
     /// a quotation follows; a bare clause is).
     BeforeWord,
-    /// An end before a capitalized word that usually opens a sentence (`recommends
-    /// washing hands: Before meals...`), after a clause of at least four words: English,
-    /// so that it is cut where an Arabic translation's colon is.
-    BeforeStarter,
+    /// An end before a capitalized word (`includes the following steps: Wet hands...`,
+    /// `repurposable as treatments: Tocilizumab...`), after a clause of at least four words:
+    /// English, so that it is cut where an Arabic translation's colon is. A colon before a
+    /// lower-case word, a quotation or a number is no end.
+    BeforeCapital,
 }
 
 /// Language rules for the scanner.
 #[derive(Debug, Clone)]
 pub(crate) struct Profile {
+    /// The primary language subtag, lower-case (`en` of `en-GB`).
+    primary: String,
     pub(crate) tables: &'static Tables,
     /// `.` and `…` end sentences (not in Armenian, where `.` is a pause).
     pub(crate) dot_ends: bool,
@@ -63,12 +66,13 @@ impl Profile {
             .to_ascii_lowercase();
         let p = primary.as_str();
         Profile {
+            primary: primary.clone(),
             tables: tables::for_lang(p),
             dot_ends: p != "hy",
             colon: match p {
                 "hy" => Colon::Strong,
                 "ar" => Colon::BeforeWord,
-                "en" => Colon::BeforeStarter,
+                "en" => Colon::BeforeCapital,
                 _ => Colon::None,
             },
             greek: p == "el",
@@ -93,6 +97,10 @@ impl Profile {
                     | "tr"
             ),
         }
+    }
+
+    pub(crate) fn primary(&self) -> &str {
+        &self.primary
     }
 
     #[inline]
@@ -360,6 +368,55 @@ fn is_short_tail(after: &str) -> bool {
         && !after.contains(['.', '!', '?', '؟', '۔', '…', ':'])
 }
 
+/// Words that follow a time of day inside a sentence (`10 a.m. Tuesday`, `9 p.m. Eastern`):
+/// days, months and time-zone names.
+const CALENDAR: &[&str] = &[
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Sept",
+    "Oct",
+    "Nov",
+    "Dec",
+    "Eastern",
+    "Central",
+    "Mountain",
+    "Pacific",
+    "Atlantic",
+    "Alaska",
+    "Hawaii",
+    "Greenwich",
+    "Universal",
+    "Coordinated",
+    "Local",
+    "Standard",
+    "Daylight",
+];
+
 /// Room for a multi-piece abbreviation key (`s.r.o`) built without allocating.
 const KEY_BUF: usize = 32;
 
@@ -403,8 +460,8 @@ impl<'a> Scanner<'a> {
             if c == ':' && self.p.colon == Colon::BeforeWord {
                 self.arabic_colon(i);
             }
-            if c == ':' && self.p.colon == Colon::BeforeStarter {
-                self.starter_colon(i);
+            if c == ':' && self.p.colon == Colon::BeforeCapital {
+                self.capital_colon(i);
             }
             if c == ')' {
                 self.paren_marker(i);
@@ -515,12 +572,37 @@ impl<'a> Scanner<'a> {
             _ => None,
         };
         if let Some(open) = closed {
-            if i - open <= MAX_EMBEDDED_SPAN && !self.ends_with_terminator(open, i) {
+            let quotation = matches!(c, '"' | '＂' | '“' | '”' | '«' | '»' | '」' | '』');
+            if i - open <= MAX_EMBEDDED_SPAN
+                && !self.ends_with_terminator(open, i)
+                && !(quotation && self.quoted_sentences(open, i))
+            {
                 while self.breaks.last().is_some_and(|&b| b > open) {
                     self.breaks.pop();
                 }
             }
         }
+    }
+
+    /// A quotation that a running sentence introduces and that holds whole sentences of
+    /// its own (`noted: "All countries can still change the course of this pandemic. If
+    /// countries detect, test [...]," said Tedros`): its inner breaks stand, as translators
+    /// cut there too. A quotation opening the sentence (`„Prieskumy beriem na ľahkú váhu.
+    /// V podstate ma to nezaujíma,“ reagoval Matovič.`) or short pieces (`"Go. Now," he
+    /// said`) keep the sentence whole.
+    fn quoted_sentences(&self, open: usize, close: usize) -> bool {
+        const MIN_WORDS: usize = 4;
+        let text = self.text;
+        let k = self.breaks.partition_point(|&b| b <= open);
+        let (Some(&first), Some(&last)) = (self.breaks.get(k), self.breaks.last()) else {
+            return false;
+        };
+        let before = self.breaks.get(k.wrapping_sub(1)).copied().unwrap_or(0);
+        let words = |a: usize, b: usize| text.get(a..b).map_or(0, |s| s.split_whitespace().count());
+        last < close
+            && words(before, open) >= 1
+            && words(open, first) >= MIN_WORDS
+            && words(last, close) >= MIN_WORDS
     }
 
     /// Whether the text inside a quotation (`open`..`close`) ends with a terminator,
@@ -745,6 +827,12 @@ impl<'a> Scanner<'a> {
             Some(Abbr::Number) => self.ordinary(w, nx),
             Some(Abbr::MayEnd) => self.opens_sentence(nx),
             Some(Abbr::ListEnd) => nx.kind == NextKind::Upper && !nx.word_dot,
+            Some(Abbr::Clock) => {
+                nx.kind == NextKind::Upper
+                    && !nx.word_dot
+                    && !nx.word.chars().all(|c| c.is_uppercase())
+                    && !CALENDAR.contains(&nx.word)
+            }
             None => {
                 if self.compound_after(w, nx) {
                     false
@@ -1137,9 +1225,9 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// A colon before a sentence opener ends a sentence after a real clause (module docs
+    /// A colon before a capitalised word ends a sentence after a real clause (module docs
     /// of `segment`).
-    fn starter_colon(&mut self, i: usize) {
+    fn capital_colon(&mut self, i: usize) {
         let end = i + 1;
         if !char_at(self.text, end).is_some_and(char::is_whitespace) {
             return;
@@ -1149,7 +1237,7 @@ impl<'a> Scanner<'a> {
             return;
         }
         let nx = self.next_after(end);
-        if nx.direct && self.opens_sentence(&nx) {
+        if nx.direct && nx.kind == NextKind::Upper && !nx.word_dot {
             self.push_break(end);
         }
     }

@@ -54,6 +54,9 @@ pub(crate) enum Abbr {
     ListEnd,
     /// An abbreviation only before a number (`No. 5`).
     Number,
+    /// A time of day (`a.m.`): ends a sentence before a capitalised word that is no day,
+    /// month or time zone.
+    Clock,
 }
 
 /// The tables of one language (its own entries merged over the common ones).
@@ -219,12 +222,13 @@ impl Tables {
             let line = line.split('#').next().unwrap_or("").trim();
             match line {
                 "" => continue,
-                "[title]" | "[may-end]" | "[list-end]" | "[number]" => {
+                "[title]" | "[may-end]" | "[list-end]" | "[number]" | "[clock]" => {
                     kind_is_suffix = false;
                     kind = match line {
                         "[title]" => Abbr::Title,
                         "[may-end]" => Abbr::MayEnd,
                         "[list-end]" => Abbr::ListEnd,
+                        "[clock]" => Abbr::Clock,
                         _ => Abbr::Number,
                     };
                 }
