@@ -127,7 +127,8 @@ fn outputs(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
                 walk(root, &p, out);
             } else {
                 let name = p.file_name().unwrap().to_string_lossy();
-                if !["report.json", ".bitalign-state.json", ".bitalign-journal"].contains(&&*name) {
+                // Hidden files are bookkeeping (state, journal, the merged TM's parts).
+                if name != "report.json" && !name.starts_with('.') {
                     out.push((
                         p.strip_prefix(root).unwrap().to_path_buf(),
                         fs::read(&p).unwrap(),

@@ -38,6 +38,9 @@ pub(super) struct StateEntry {
     /// Size and digest of each of `record.outputs`, in the same order.
     #[serde(default)]
     pub(super) digests: Vec<Digest256>,
+    /// Size and digest of the pair's part for the merged TM (written only when merging).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) part: Option<Digest256>,
 }
 
 /// What a pair's output was when it was written.
@@ -130,6 +133,11 @@ pub(super) fn is_up_to_date(
             .iter()
             .zip(&entry.digests)
             .all(|(o, d)| d.matches(&job.out_dir.join(o)))
+        && (job.merge.is_none()
+            || entry
+                .part
+                .as_ref()
+                .is_some_and(|d| d.matches(&super::merge::part_path(&job.out_dir, &spec.id))))
 }
 
 /// Fingerprint of `what` (the merged TM's path and pivot, the corpus lexicon's settings) and,
@@ -387,6 +395,7 @@ mod tests {
                 size: 3,
                 sha256: "abc".into(),
             }],
+            part: None,
         }
     }
 

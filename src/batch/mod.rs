@@ -31,11 +31,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::bitext::AlignedPair;
 use crate::corpus::{self, CorpusLexicon, Lexicons};
 use crate::document::Document;
 use crate::error::{Error, Result};
@@ -125,6 +124,8 @@ pub struct BatchJob {
     /// Journal each finished pair as it is written (the default). Off only to measure what
     /// the journal costs: a run killed without it resumes from its start.
     pub journal: bool,
+    /// How often `report.json` is rewritten while the run goes (default 5 s).
+    pub report_every: Duration,
 }
 
 impl BatchJob {
@@ -145,6 +146,7 @@ impl BatchJob {
             corpus_lexicon: Some(CorpusLexicon::default()),
             stop: Arc::new(AtomicBool::new(false)),
             journal: true,
+            report_every: Duration::from_secs(5),
         }
     }
 }
@@ -204,10 +206,6 @@ pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
                 && !m.outputs.is_empty()
                 && m.outputs.iter().all(|o| o.is_file())
         });
-    let mut merger = match &job.merge {
-        Some(path) if !merge_up_to_date => Some(Merger::new(job, path)),
-        _ => None,
-    };
 
     let aligner = Aligner {
         job,
@@ -218,12 +216,24 @@ pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
         old: &old_state,
         lexicons: lexicons.as_ref(),
         journal: job.journal.then_some(&journal),
-        merging: merger.is_some(),
         progress,
         halt: Mutex::new(None),
     };
     let chunk = (pool.current_num_threads().max(1) * 4).max(8);
-    let mut records: Vec<PairRecord> = Vec::with_capacity(pairs.len());
+    let mut report = BatchReport {
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        source: job.source.path().to_path_buf(),
+        out_dir: job.out_dir.clone(),
+        format: job.format.name().to_string(),
+        status: RunStatus::Running,
+        stopped_by: None,
+        planned: pairs.len(),
+        pairs: Vec::with_capacity(pairs.len()),
+        unpaired: found.unpaired.clone(),
+        merge: None,
+        totals: Totals::default(),
+    };
+    let mut checkpoint = Checkpoint::new(job.report_every);
     for start in (0..pairs.len()).step_by(chunk) {
         let end = (start + chunk).min(pairs.len());
         let results: Vec<Option<Outcome>> = pool.install(|| {
@@ -232,72 +242,101 @@ pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
                 .map(|i| aligner.pair(i))
                 .collect()
         });
-        for (i, out) in (start..end).zip(results) {
-            let Some(out) = out else { continue };
-            if let (Some(m), Some(pair)) = (merger.as_mut(), out.pair.as_ref()) {
-                m.add(&pairs[i], pair);
-            }
+        for out in results.into_iter().flatten() {
             if let Some(entry) = out.entry {
                 state.apply(entry);
             }
-            records.push(out.record);
+            report.pairs.push(out.record);
         }
         if aligner.stopping() {
             break;
         }
+        if checkpoint.due() {
+            report.totals = totals(&report.pairs, started.elapsed().as_secs_f64());
+            checkpoint.write(&job.out_dir.join(REPORT_FILE), &report);
+        }
     }
+    let records = &report.pairs;
     let (status, stopped_by) = aligner.outcome();
 
-    let merge = match (&job.merge, merger) {
-        (Some(path), Some(_)) if status != RunStatus::Complete => Some(MergeRecord {
-            path: path.clone(),
-            status: Status::Error,
-            error: Some("not written: the run stopped early".to_string()),
-            pairs: 0,
-            units: 0,
-        }),
-        (Some(_), Some(m)) => {
-            let (record, outputs) = m.finish();
-            if let (Status::Ok, Some(fingerprint)) = (record.status, merge_fingerprint) {
-                state.merge = Some(MergeState {
-                    fingerprint,
-                    outputs,
-                });
-            }
-            Some(record)
+    let merge = job.merge.as_ref().map(|path| {
+        if status != RunStatus::Complete {
+            return MergeRecord {
+                path: path.clone(),
+                status: Status::Error,
+                error: Some("not written: the run stopped early".to_string()),
+                pairs: 0,
+                units: 0,
+            };
         }
-        (Some(path), None) => {
+        if merge_up_to_date {
             state.merge = old_state.merge.clone();
             let ok = records.iter().filter(|r| r.status != Status::Error).count();
             let units = records.iter().map(|r| r.units).sum();
-            Some(MergeRecord {
+            return MergeRecord {
                 path: path.clone(),
                 status: Status::Skipped,
                 error: None,
                 pairs: ok,
                 units,
-            })
+            };
         }
-        _ => None,
-    };
+        let mut merger = Merger::new(job, path);
+        for (spec, r) in pairs.iter().zip(records) {
+            if r.status != Status::Error {
+                merger.add_part(spec, &job.out_dir);
+            }
+        }
+        let (record, outputs) = merger.finish();
+        if let (Status::Ok, Some(fingerprint)) = (record.status, merge_fingerprint.clone()) {
+            state.merge = Some(MergeState {
+                fingerprint,
+                outputs,
+            });
+        }
+        record
+    });
     progress.finish();
 
-    let totals = totals(&records, started.elapsed().as_secs_f64());
-    let report = BatchReport {
-        tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        source: job.source.path().to_path_buf(),
-        out_dir: job.out_dir.clone(),
-        format: job.format.name().to_string(),
-        status,
-        stopped_by,
-        planned: pairs.len(),
-        pairs: records,
-        unpaired: found.unpaired,
-        merge,
-        totals,
-    };
+    report.totals = totals(&report.pairs, started.elapsed().as_secs_f64());
+    report.status = status;
+    report.stopped_by = stopped_by;
+    report.merge = merge;
     finish_files(job, &state, &journal, &report, progress)?;
     Ok(report)
+}
+
+/// `report.json` rewritten as the run goes (status `running`), so a long run can be watched
+/// and a killed one leaves a report of what it had done; the journal stays the record
+/// `--resume` trusts. At most every `every`, and never more often than twenty times the last
+/// write took (a report of a million pairs takes a while to write), so it costs at most
+/// about 5% of the run.
+struct Checkpoint {
+    every: Duration,
+    last: Instant,
+    took: Duration,
+}
+
+impl Checkpoint {
+    fn new(every: Duration) -> Self {
+        Checkpoint {
+            every,
+            last: Instant::now(),
+            took: Duration::ZERO,
+        }
+    }
+
+    fn due(&self) -> bool {
+        self.last.elapsed() >= self.every.max(self.took * 20)
+    }
+
+    /// Writes the report as it stands. A failure is left for the final write to report.
+    fn write(&mut self, path: &Path, report: &BatchReport) {
+        let started = Instant::now();
+        let _ = write_json(path, report);
+        self.took = started.elapsed();
+        self.last = Instant::now();
+    }
 }
 
 /// The pairs of the job's source, and the checks that need them.
@@ -425,11 +464,9 @@ fn finish_files(
     }
 }
 
-/// What became of one pair: its record, the filtered pair for the merged TM, and its new
-/// resume entry (`None`: unchanged).
+/// What became of one pair: its record and its new resume entry (`None`: unchanged).
 struct Outcome {
     record: PairRecord,
-    pair: Option<AlignedPair>,
     entry: Option<StateEntry>,
 }
 
@@ -444,7 +481,6 @@ struct Aligner<'a> {
     old: &'a State,
     lexicons: Option<&'a Lexicons>,
     journal: Option<&'a Journal>,
-    merging: bool,
     progress: &'a dyn Progress,
     /// Why the run stopped by itself (a full disk, a journal that cannot be written).
     halt: Mutex<Option<(RunStatus, String)>>,
@@ -477,21 +513,19 @@ impl Aligner<'_> {
             return None;
         }
         let spec = &self.pairs[i];
-        let mode = if !self.up_to_date[i] {
-            Mode::Write
-        } else if self.merging {
-            Mode::MergeOnly
-        } else {
+        let mode = if self.up_to_date[i] {
             Mode::Skip
+        } else {
+            Mode::Write
         };
         let result = isolate(&spec.id, || {
-            process(self.job, spec, mode, self.old, self.merging, self.lexicons)
+            process(self.job, spec, mode, self.old, self.lexicons)
         });
-        let (record, pair) = result.unwrap_or_else(|e| {
+        let record = result.unwrap_or_else(|e| {
             if is_disk_full(&e) {
                 self.stop_with(RunStatus::DiskFull, e.to_string());
             }
-            (failed(spec, e), None)
+            failed(spec, e)
         });
         self.progress
             .advance((record.src.sentences + record.tgt.sentences) as u64);
@@ -506,11 +540,7 @@ impl Aligner<'_> {
                 self.stop_with(status, e.to_string());
             }
         }
-        Some(Outcome {
-            record,
-            pair,
-            entry,
-        })
+        Some(Outcome { record, entry })
     }
 
     /// The resume entry of a pair just written: its inputs, settings and outputs' digests.
@@ -524,12 +554,19 @@ impl Aligner<'_> {
                 .map_while(|o| Digest256::of(&self.job.out_dir.join(o)).ok())
                 .collect(),
         };
+        let part = match (&self.job.merge, record.status) {
+            (Some(_), Status::Ok) => {
+                Digest256::of(&merge::part_path(&self.job.out_dir, &record.id)).ok()
+            }
+            _ => None,
+        };
         StateEntry {
             src_sha256: src,
             tgt_sha256: tgt,
             settings: self.settings[i].clone(),
             record: record.clone(),
             digests,
+            part,
         }
     }
 }
@@ -544,11 +581,9 @@ fn is_disk_full(e: &Error) -> bool {
 /// What to do with a pair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
-    /// Align and write its output.
+    /// Align and write its output (and its part, when merging).
     Write,
-    /// Up to date, but the merged TM needs its beads: align without rewriting the output.
-    MergeOnly,
-    /// Up to date: nothing to do.
+    /// Up to date (with its part, when merging): nothing to do.
     Skip,
 }
 
@@ -613,16 +648,14 @@ fn pair_options(job: &BatchJob, spec: &PairSpec) -> Options {
 }
 
 /// Aligns one pair (with its language pair's corpus lexicon, when there is one) and writes
-/// its output; returns its record and, when `keep` (a merged TM is being written), the
-/// filtered pair.
+/// its output, and its part for the merged TM when there is one; returns its record.
 fn process(
     job: &BatchJob,
     spec: &PairSpec,
     mode: Mode,
     old: &State,
-    keep: bool,
     lexicons: Option<&Lexicons>,
-) -> Result<(PairRecord, Option<AlignedPair>)> {
+) -> Result<PairRecord> {
     let started = Instant::now();
     if mode == Mode::Skip {
         let mut record = old
@@ -633,7 +666,7 @@ fn process(
         record.status = Status::Skipped;
         record.error = None;
         record.seconds = started.elapsed().as_secs_f64();
-        return Ok((record, None));
+        return Ok(record);
     }
     let opts = pair_options(job, spec);
     let ((sd, sr), (td, tr)) =
@@ -652,18 +685,20 @@ fn process(
         job.filter.filtered(&pair, &mut HashSet::new())
     };
     let path = spec.output_path(&job.out_dir, job.format);
-    if mode == Mode::Write {
-        if let Some(parent) = path.parent() {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| Error::from(e).with_path(parent))?;
+    }
+    let opts = job.export.with_documents(&spec.src, &spec.tgt);
+    export::write_file(job.format, &path, std::iter::once(&kept), &opts)
+        .map_err(|e| e.with_pair(&spec.id))?;
+    if job.merge.is_some() {
+        let part = merge::part_path(&job.out_dir, &spec.id);
+        if let Some(parent) = part.parent() {
             fs::create_dir_all(parent).map_err(|e| Error::from(e).with_path(parent))?;
         }
-        let opts = job.export.with_documents(&spec.src, &spec.tgt);
-        export::write_file(job.format, &path, std::iter::once(&kept), &opts)
-            .map_err(|e| e.with_pair(&spec.id))?;
+        merge::write_part(&part, &kept).map_err(|e| e.with_pair(&spec.id))?;
     }
     let mut record = record(spec, &report, one_sided, &kept, job, &path);
-    if mode == Mode::MergeOnly {
-        record.status = Status::Skipped;
-    }
     record.seconds = started.elapsed().as_secs_f64();
-    Ok((record, keep.then_some(kept)))
+    Ok(record)
 }

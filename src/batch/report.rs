@@ -33,6 +33,8 @@ pub enum RunStatus {
     Interrupted,
     /// Stopped because a write found the disk full.
     DiskFull,
+    /// Still going: the report as rewritten during a run (or left by a killed one).
+    Running,
 }
 
 /// One side of a pair in the report.

@@ -66,6 +66,9 @@ pub struct Args {
     /// Do not journal pairs as they finish (only to measure what the journal costs).
     #[arg(long, hide = true)]
     pub no_journal: bool,
+    /// Rewrite OUT/report.json at most every SECS seconds while the run goes.
+    #[arg(long, value_name = "SECS", default_value_t = 5.0, hide = true)]
+    pub report_every: f64,
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
@@ -94,6 +97,7 @@ pub fn run(mut args: Args) -> Result<ExitCode> {
         fingerprint: fingerprint(&args.input)?,
         corpus_lexicon: (!args.no_corpus_lexicon).then(CorpusLexicon::default),
         journal: !args.no_journal,
+        report_every: std::time::Duration::from_secs_f64(args.report_every.max(0.0)),
         ..BatchJob::new(source, args.out.clone())
     };
     stop_on_signal(Arc::clone(&job.stop));
@@ -113,7 +117,7 @@ pub fn run(mut args: Args) -> Result<ExitCode> {
     );
     let written = t.ok + t.skipped;
     match report.status {
-        RunStatus::Complete => {}
+        RunStatus::Complete | RunStatus::Running => {}
         RunStatus::Interrupted => {
             if let Some(why) = &report.stopped_by {
                 eprintln!("bitalign: {why}");
