@@ -133,7 +133,7 @@ pub(super) fn is_up_to_date(
             .iter()
             .zip(&entry.digests)
             .all(|(o, d)| d.matches(&job.out_dir.join(o)))
-        && (job.merge.is_none()
+        && (!job.keeps_parts()
             || entry
                 .part
                 .as_ref()

@@ -25,6 +25,7 @@ mod manifest;
 mod merge;
 mod pivot;
 mod report;
+mod shard;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs;
@@ -50,6 +51,7 @@ pub use self::manifest::read_manifest;
 pub use self::report::{
     BatchReport, MergeRecord, PairRecord, RunStatus, SideRecord, Status, Totals,
 };
+pub use self::shard::{join, Shard};
 /// Kept here for callers of the batch API; it lives in [`pipeline`].
 pub use crate::pipeline::isolate;
 
@@ -126,6 +128,17 @@ pub struct BatchJob {
     pub journal: bool,
     /// How often `report.json` is rewritten while the run goes (default 5 s).
     pub report_every: Duration,
+    /// Align only this slice of the pairs found ([`Shard`]); the corpus lexicon is still
+    /// learned over all of them, so shards align as one run would.
+    pub shard: Option<Shard>,
+}
+
+impl BatchJob {
+    /// Whether each pair's part is kept for a merged TM: when merging, and in a shard (for
+    /// the merged TM of [`join`]).
+    fn keeps_parts(&self) -> bool {
+        self.merge.is_some() || self.shard.is_some()
+    }
 }
 
 impl BatchJob {
@@ -147,6 +160,7 @@ impl BatchJob {
             stop: Arc::new(AtomicBool::new(false)),
             journal: true,
             report_every: Duration::from_secs(5),
+            shard: None,
         }
     }
 }
@@ -165,16 +179,19 @@ pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
     let pool = pipeline::worker_pool(job.jobs)?;
     let (old_state, journal) = open_state(job, progress)?;
 
-    let pairs = &found.pairs;
-    progress.start(pairs.len() as u64);
-    let hashes: Vec<Option<(String, String)>> = pool.install(|| {
-        pairs
-            .par_iter()
+    let all = &found.pairs;
+    let slice = job.shard.map_or(0..all.len(), |s| s.range(all.len()));
+    progress.start(slice.len() as u64);
+    let all_hashes: Vec<Option<(String, String)>> = pool.install(|| {
+        all.par_iter()
             .map(|p| Some((sha256_file(&p.src).ok()?, sha256_file(&p.tgt).ok()?)))
             .collect()
     });
-    let mut settings: Vec<serde_json::Value> = pairs.iter().map(|p| settings(job, p)).collect();
-    let lexicons = corpus_lexicons(job, pairs, &hashes, &mut settings, &old_state, &pool);
+    let mut all_settings: Vec<serde_json::Value> = all.iter().map(|p| settings(job, p)).collect();
+    let lexicons = corpus_lexicons(job, all, &all_hashes, &mut all_settings, &old_state, &pool);
+    let pairs = &all[slice.clone()];
+    let hashes = &all_hashes[slice.clone()];
+    let settings = &all_settings[slice];
     let mut state = old_state.clone();
     state.merge = None;
     state.corpus = lexicons.as_ref().map(|l| l.1.clone());
@@ -197,7 +214,7 @@ pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
             what.push_str("\0pivot\0");
             what.push_str(pivot);
         }
-        inputs_fingerprint(&what, pairs, &hashes, &settings)
+        inputs_fingerprint(&what, pairs, hashes, settings)
     });
     let merge_up_to_date = job.resume
         && up_to_date.iter().all(|&u| u)
@@ -210,8 +227,8 @@ pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
     let aligner = Aligner {
         job,
         pairs,
-        hashes: &hashes,
-        settings: &settings,
+        hashes,
+        settings,
         up_to_date: &up_to_date,
         old: &old_state,
         lexicons: lexicons.as_ref(),
@@ -227,6 +244,7 @@ pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
         format: job.format.name().to_string(),
         status: RunStatus::Running,
         stopped_by: None,
+        shard: job.shard,
         planned: pairs.len(),
         pairs: Vec::with_capacity(pairs.len()),
         unpaired: found.unpaired.clone(),
@@ -554,8 +572,8 @@ impl Aligner<'_> {
                 .map_while(|o| Digest256::of(&self.job.out_dir.join(o)).ok())
                 .collect(),
         };
-        let part = match (&self.job.merge, record.status) {
-            (Some(_), Status::Ok) => {
+        let part = match (self.job.keeps_parts(), record.status) {
+            (true, Status::Ok) => {
                 Digest256::of(&merge::part_path(&self.job.out_dir, &record.id)).ok()
             }
             _ => None,
@@ -691,7 +709,7 @@ fn process(
     let opts = job.export.with_documents(&spec.src, &spec.tgt);
     export::write_file(job.format, &path, std::iter::once(&kept), &opts)
         .map_err(|e| e.with_pair(&spec.id))?;
-    if job.merge.is_some() {
+    if job.keeps_parts() {
         let part = merge::part_path(&job.out_dir, &spec.id);
         if let Some(parent) = part.parent() {
             fs::create_dir_all(parent).map_err(|e| Error::from(e).with_path(parent))?;

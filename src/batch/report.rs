@@ -110,6 +110,9 @@ pub struct BatchReport {
     /// What stopped the run early (the failed write, one line).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopped_by: Option<String>,
+    /// The slice of the corpus this run aligned (`--shard K/N`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<super::Shard>,
     /// The pairs the run found (`pairs` holds fewer when it stopped early).
     #[serde(default)]
     pub planned: usize,
