@@ -60,6 +60,18 @@ run() { # run MODE: prints "wall cpu" seconds of one batch into a fresh output f
   /usr/bin/time -f '%e %U %S' -o "$WORK/time" \
     "$BIN" batch "$corpus" -o "$out" --creation-date 20240101T000000Z "${extra[@]}" >/dev/null 2>&1
   awk '{printf "%.3f %.3f\n", $1, $2 + $3}' "$WORK/time"
+  [ "$1" = on ] && share "$out/report.json" >> "$WORK/shares"
+  return 0
+}
+
+# The journal's share of the workers' time, measured inside the run (report.json's
+# totals.journal_seconds against the pairs' own seconds): load slows both alike, so this
+# share moves far less than wall times on a shared machine.
+share() {
+  python3 -c 'import json, sys
+t = json.load(open(sys.argv[1]))
+work = sum(p["seconds"] for p in t["pairs"])
+print(t["totals"]["journal_seconds"] / (work + t["totals"]["journal_seconds"]))' "$1"
 }
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
@@ -68,6 +80,7 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2
 # order (off-on, on-off, ...) so neither always runs second on a warm page cache. The
 # overhead is the median over rounds of each round's on/off ratio: a load spike that slows
 # one round moves its ratio less than it moves either median.
+rm -f "$WORK/shares"
 wall_on=() wall_off=() cpu_on=() cpu_off=() ratio=() cpu_ratio=()
 for i in $(seq "$RUNS"); do
   if [ $((i % 2)) = 1 ]; then order=(off on); else order=(on off); fi
@@ -81,9 +94,11 @@ for i in $(seq "$RUNS"); do
 done
 med() { printf '%s\n' "$@" | median; }
 pct() { awk -v r="$1" 'BEGIN {printf "%+.1f%%", (r - 1) * 100}'; }
-echo "| pairs | rounds | wall off (median s) | wall on (median s) | wall overhead (median of round ratios) | CPU overhead (median of round ratios) | round ratios |"
-echo "|---|---|---|---|---|---|---|"
-printf '| %d | %d | %.2f | %.2f | %s | %s | %s |\n' "$PAIRS" "$RUNS" \
+mapfile -t shares < "$WORK/shares"
+echo "| pairs | rounds | wall off (median s) | wall on (median s) | wall overhead (median of round ratios) | CPU overhead (median of round ratios) | journal share of worker time (median, in-run) | round ratios |"
+echo "|---|---|---|---|---|---|---|---|"
+printf '| %d | %d | %.2f | %.2f | %s | %s | %.2f%% | %s |\n' "$PAIRS" "$RUNS" \
   "$(med "${wall_off[@]}")" "$(med "${wall_on[@]}")" \
   "$(pct "$(med "${ratio[@]}")")" "$(pct "$(med "${cpu_ratio[@]}")")" \
+  "$(awk -v s="$(med "${shares[@]}")" 'BEGIN {print s * 100}')" \
   "$(printf '%.3f ' "${ratio[@]}")"

@@ -30,7 +30,7 @@ mod shard;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -235,6 +235,7 @@ pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
         journal: job.journal.then_some(&journal),
         progress,
         halt: Mutex::new(None),
+        journal_nanos: AtomicU64::new(0),
     };
     let chunk = (pool.current_num_threads().max(1) * 4).max(8);
     let mut report = BatchReport {
@@ -317,6 +318,7 @@ pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
     progress.finish();
 
     report.totals = totals(&report.pairs, started.elapsed().as_secs_f64());
+    report.totals.journal_seconds = aligner.journal_nanos.load(Ordering::Relaxed) as f64 * 1e-9;
     report.status = status;
     report.stopped_by = stopped_by;
     report.merge = merge;
@@ -502,6 +504,9 @@ struct Aligner<'a> {
     progress: &'a dyn Progress,
     /// Why the run stopped by itself (a full disk, a journal that cannot be written).
     halt: Mutex<Option<(RunStatus, String)>>,
+    /// Time the workers spent on each pair's resume entry (digests of its outputs) and
+    /// journal line, summed: what the bookkeeping costs.
+    journal_nanos: AtomicU64,
 }
 
 impl Aligner<'_> {
@@ -547,6 +552,7 @@ impl Aligner<'_> {
         });
         self.progress
             .advance((record.src.sentences + record.tgt.sentences) as u64);
+        let bookkeeping = Instant::now();
         let entry = (mode == Mode::Write).then(|| self.entry(i, &record));
         if let (Some(journal), Some(entry)) = (self.journal, entry.as_ref()) {
             if let Err(e) = journal.append(entry) {
@@ -558,6 +564,12 @@ impl Aligner<'_> {
                 self.stop_with(status, e.to_string());
             }
         }
+        let nanos = bookkeeping
+            .elapsed()
+            .as_nanos()
+            .try_into()
+            .unwrap_or(u64::MAX);
+        self.journal_nanos.fetch_add(nanos, Ordering::Relaxed);
         Some(Outcome { record, entry })
     }
 

@@ -95,6 +95,10 @@ pub struct Totals {
     pub units: usize,
     /// Wall-clock time of the run.
     pub seconds: f64,
+    /// Worker time spent on the resume bookkeeping of the pairs written (digests of their
+    /// outputs, journal lines), summed over the workers; `seconds` of `pairs` is the rest.
+    #[serde(default)]
+    pub journal_seconds: f64,
 }
 
 /// What a batch run did: also written as `OUT/report.json`.

@@ -93,7 +93,7 @@ pub fn join(dirs: &[PathBuf], job: &BatchJob) -> Result<BatchReport> {
     joined.merge = None;
     joined.pairs = Vec::new();
     joined.planned = 0;
-    let mut seconds = 0.0;
+    let (mut seconds, mut journal) = (0.0, 0.0);
     for (_, dir, report) in &shards {
         if report.format != joined.format {
             return Err(Error::msg(format!(
@@ -104,11 +104,13 @@ pub fn join(dirs: &[PathBuf], job: &BatchJob) -> Result<BatchReport> {
         }
         joined.planned += report.planned;
         seconds += report.totals.seconds;
+        journal += report.totals.journal_seconds;
         joined
             .pairs
             .extend(report.pairs.iter().map(|p| relocated(p, dir, job)));
     }
     joined.totals = totals(&joined.pairs, seconds);
+    joined.totals.journal_seconds = journal;
     if let Some(path) = &job.merge {
         let mut merger = Merger::new(job, path);
         for (_, dir, report) in &shards {
