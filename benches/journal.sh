@@ -15,6 +15,7 @@
 # markdown table on stdout; progress on stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benches/lib/small_pairs.sh
 
 PAIRS=${PAIRS:-10000}
 RUNS=${RUNS:-5}
@@ -24,32 +25,8 @@ BIN=${BIN:-target/release/bitalign}
 WORK=${BENCH_OUT:-$(mktemp -d)}
 [ -n "${BENCH_OUT:-}" ] || trap 'rm -rf "$WORK"' EXIT
 
-# The corpus: the pairs of corpora/docs cut to LINES lines, copied until there are PAIRS
-# (written with shell builtins: 20,000 `head` processes take minutes on a loaded machine).
 corpus="$WORK/corpus"
-rm -rf "$corpus"
-mkdir -p "$corpus/en"
-mapfile -t docs < <(cd corpora/docs && find . -mindepth 2 -type f ! -path './en/*' | sort)
-declare -A src_text tgt_text
-for d in "${docs[@]}"; do
-  mapfile -n "$LINES" -t lines < "corpora/docs/$d"
-  tgt_text[$d]=$(printf '%s\n' "${lines[@]}")
-  mapfile -n "$LINES" -t lines < "corpora/docs/en/$(basename "$d")"
-  src_text[$d]=$(printf '%s\n' "${lines[@]}")
-  mkdir -p "$corpus/$(basename "$(dirname "$d")")"
-done
-n=0
-while [ "$n" -lt "$PAIRS" ]; do
-  for d in "${docs[@]}"; do
-    [ "$n" -lt "$PAIRS" ] || break
-    lang=${d#./}
-    lang=${lang%%/*}
-    name="$(basename "$d" .txt)-$n.txt"
-    printf '%s\n' "${tgt_text[$d]}" > "$corpus/$lang/$name"
-    printf '%s\n' "${src_text[$d]}" > "$corpus/en/$name"
-    n=$((n + 1))
-  done
-done
+small_pairs "$corpus" "$PAIRS" "$LINES"
 echo "journal.sh: $PAIRS pairs of $LINES lines in $corpus" >&2
 
 run() { # run MODE: prints "wall cpu" seconds of one batch into a fresh output folder
@@ -60,8 +37,6 @@ run() { # run MODE: prints "wall cpu" seconds of one batch into a fresh output f
   /usr/bin/time -f '%e %U %S' -o "$WORK/time" \
     "$BIN" batch "$corpus" -o "$out" --creation-date 20240101T000000Z "${extra[@]}" >/dev/null 2>&1
   awk '{printf "%.3f %.3f\n", $1, $2 + $3}' "$WORK/time"
-  [ "$1" = on ] && share "$out/report.json" >> "$WORK/shares"
-  return 0
 }
 
 # The journal's share of the workers' time, measured inside the run (report.json's
@@ -86,6 +61,7 @@ for i in $(seq "$RUNS"); do
   if [ $((i % 2)) = 1 ]; then order=(off on); else order=(on off); fi
   for mode in "${order[@]}"; do
     read -r wall cpu < <(run "$mode")
+    [ "$mode" = on ] && share "$WORK/out-on/report.json" >> "$WORK/shares"
     if [ "$mode" = on ]; then wall_on+=("$wall") cpu_on+=("$cpu"); else wall_off+=("$wall") cpu_off+=("$cpu"); fi
   done
   ratio+=("$(awk -v a="${wall_on[-1]}" -v b="${wall_off[-1]}" 'BEGIN {print a / b}')")

@@ -27,7 +27,7 @@ mod pivot;
 mod report;
 mod shard;
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -49,18 +49,18 @@ pub use self::discover::{discover, extension, sanitize_id, Discovery, PairSpec};
 pub use self::journal::{sha256_file, JOURNAL_FILE};
 pub use self::manifest::read_manifest;
 pub use self::report::{
-    BatchReport, MergeRecord, PairRecord, RunStatus, SideRecord, Status, Totals,
+    BatchReport, MergeRecord, PairRecord, RunStatus, SideRecord, Status, Totals, RECORDS_FILE,
 };
 pub use self::shard::{join, Shard};
 /// Kept here for callers of the batch API; it lives in [`pipeline`].
 pub use crate::pipeline::isolate;
 
 use self::journal::{
-    inputs_fingerprint, is_up_to_date, read_state, settings, Digest256, Journal, MergeState, State,
-    StateEntry,
+    hash_pair, hex, inputs_fingerprint, is_up_to_date, read_state, settings, Digest256, Hashes,
+    Journal, MergeState, State, StateEntry,
 };
 use self::merge::Merger;
-use self::report::{failed, record, totals, write_json};
+use self::report::{failed, record, write_json, Spool};
 
 /// Name of the report written in the output folder.
 pub const REPORT_FILE: &str = "report.json";
@@ -124,7 +124,8 @@ pub struct BatchJob {
     /// the pairs in progress finish, and the report says [`RunStatus::Interrupted`].
     pub stop: Arc<AtomicBool>,
     /// Journal each finished pair as it is written (the default). Off only to measure what
-    /// the journal costs: a run killed without it resumes from its start.
+    /// the journal costs: the journal is where a run's pairs are kept for `resume`, so a run
+    /// without it resumes from its start.
     pub journal: bool,
     /// How often `report.json` is rewritten while the run goes (default 5 s).
     pub report_every: Duration,
@@ -166,7 +167,10 @@ impl BatchJob {
 }
 
 /// Runs a batch: discovers the pairs, aligns them in parallel, writes one output per pair,
-/// the merged TM, `report.json` and the resume state. Errors only for what stops the whole
+/// the merged TM, `report.json` and the resume state. Memory does not grow with the pairs
+/// done: their records go to a spool file `report.json` is written from, their resume
+/// entries to the journal, so the returned report's `pairs` holds only the failed ones
+/// (`report.json` has them all). Errors only for what stops the whole
 /// run before it starts (no pairs, unreadable manifest, output folder not writable) or the
 /// report not written; a failed pair is a [`Status::Error`] record and a failed merge a
 /// [`MergeRecord`] error. A run stopped early ([`BatchJob::stop`], a full disk) still returns
@@ -182,28 +186,28 @@ pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
     let all = &found.pairs;
     let slice = job.shard.map_or(0..all.len(), |s| s.range(all.len()));
     progress.start(slice.len() as u64);
-    let all_hashes: Vec<Option<(String, String)>> = pool.install(|| {
-        all.par_iter()
-            .map(|p| Some((sha256_file(&p.src).ok()?, sha256_file(&p.tgt).ok()?)))
-            .collect()
-    });
-    let mut all_settings: Vec<serde_json::Value> = all.iter().map(|p| settings(job, p)).collect();
+    let all_hashes: Vec<Hashes> = pool.install(|| all.par_iter().map(hash_pair).collect());
+    let mut all_settings = SettingsTable::new(job, all);
     let lexicons = corpus_lexicons(job, all, &all_hashes, &mut all_settings, &old_state, &pool);
     let pairs = &all[slice.clone()];
     let hashes = &all_hashes[slice.clone()];
-    let settings = &all_settings[slice];
-    let mut state = old_state.clone();
-    state.merge = None;
-    state.corpus = lexicons.as_ref().map(|l| l.1.clone());
+    let settings = &all_settings.slice(slice);
+    // This run's pairs go to the journal only (not to memory): the snapshot keeps the last
+    // run's, the journal replayed over it is the state.
+    let mut state = State {
+        pairs: old_state.pairs.clone(),
+        merge: None,
+        corpus: lexicons.as_ref().map(|l| l.1.clone()),
+    };
     let lexicons = lexicons.map(|l| l.0);
     // The replayed journal and a newly learned lexicon survive a crash of this run too.
     save_state(job, &state, &journal)?;
+    drop(std::mem::take(&mut state.pairs));
     let up_to_date: Vec<bool> = pool.install(|| {
         (0..pairs.len())
             .into_par_iter()
             .map(|i| {
-                job.resume
-                    && is_up_to_date(job, &pairs[i], &old_state, hashes[i].as_ref(), &settings[i])
+                job.resume && is_up_to_date(job, &pairs[i], &old_state, &hashes[i], settings.get(i))
             })
             .collect()
     });
@@ -214,7 +218,7 @@ pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
             what.push_str("\0pivot\0");
             what.push_str(pivot);
         }
-        inputs_fingerprint(&what, pairs, hashes, settings)
+        inputs_fingerprint(&what, pairs, hashes, |i| settings.get(i))
     });
     let merge_up_to_date = job.resume
         && up_to_date.iter().all(|&u| u)
@@ -247,35 +251,36 @@ pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
         stopped_by: None,
         shard: job.shard,
         planned: pairs.len(),
-        pairs: Vec::with_capacity(pairs.len()),
+        pairs: Vec::new(),
         unpaired: found.unpaired.clone(),
         merge: None,
         totals: Totals::default(),
     };
     let mut checkpoint = Checkpoint::new(job.report_every);
+    let mut spool = Spool::create(&job.out_dir)?;
+    // Per pair, one bit the merged TM needs: whether it has a part to add.
+    let mut in_merge: Vec<bool> = Vec::new();
     for start in (0..pairs.len()).step_by(chunk) {
         let end = (start + chunk).min(pairs.len());
-        let results: Vec<Option<Outcome>> = pool.install(|| {
+        let results: Vec<Option<PairRecord>> = pool.install(|| {
             (start..end)
                 .into_par_iter()
                 .map(|i| aligner.pair(i))
                 .collect()
         });
-        for out in results.into_iter().flatten() {
-            if let Some(entry) = out.entry {
-                state.apply(entry);
-            }
-            report.pairs.push(out.record);
+        for record in results.into_iter().flatten() {
+            in_merge.push(record.status != Status::Error);
+            spool.push(record)?;
         }
         if aligner.stopping() {
             break;
         }
         if checkpoint.due() {
-            report.totals = totals(&report.pairs, started.elapsed().as_secs_f64());
-            checkpoint.write(&job.out_dir.join(REPORT_FILE), &report);
+            report.totals = spool.totals.clone();
+            report.totals.seconds = started.elapsed().as_secs_f64();
+            checkpoint.write(&job.out_dir.join(REPORT_FILE), &report, &mut spool);
         }
     }
-    let records = &report.pairs;
     let (status, stopped_by) = aligner.outcome();
 
     let merge = job.merge.as_ref().map(|path| {
@@ -290,21 +295,17 @@ pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
         }
         if merge_up_to_date {
             state.merge = old_state.merge.clone();
-            let ok = records.iter().filter(|r| r.status != Status::Error).count();
-            let units = records.iter().map(|r| r.units).sum();
             return MergeRecord {
                 path: path.clone(),
                 status: Status::Skipped,
                 error: None,
-                pairs: ok,
-                units,
+                pairs: spool.totals.ok + spool.totals.skipped,
+                units: spool.totals.units,
             };
         }
         let mut merger = Merger::new(job, path);
-        for (spec, r) in pairs.iter().zip(records) {
-            if r.status != Status::Error {
-                merger.add_part(spec, &job.out_dir);
-            }
+        for (spec, _) in pairs.iter().zip(&in_merge).filter(|(_, &ok)| ok) {
+            merger.add_part(spec, &job.out_dir);
         }
         let (record, outputs) = merger.finish();
         if let (Status::Ok, Some(fingerprint)) = (record.status, merge_fingerprint.clone()) {
@@ -317,12 +318,16 @@ pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
     });
     progress.finish();
 
-    report.totals = totals(&report.pairs, started.elapsed().as_secs_f64());
+    report.totals = spool.totals.clone();
+    report.totals.seconds = started.elapsed().as_secs_f64();
     report.totals.journal_seconds = aligner.journal_nanos.load(Ordering::Relaxed) as f64 * 1e-9;
     report.status = status;
     report.stopped_by = stopped_by;
     report.merge = merge;
-    finish_files(job, &state, &journal, &report, progress)?;
+    state.pairs = old_state.pairs;
+    let failed = std::mem::take(&mut spool.failed);
+    finish_files(job, &state, &journal, &report, spool, progress)?;
+    report.pairs = failed;
     Ok(report)
 }
 
@@ -351,9 +356,9 @@ impl Checkpoint {
     }
 
     /// Writes the report as it stands. A failure is left for the final write to report.
-    fn write(&mut self, path: &Path, report: &BatchReport) {
+    fn write(&mut self, path: &Path, report: &BatchReport, spool: &mut Spool) {
         let started = Instant::now();
-        let _ = write_json(path, report);
+        let _ = spool.write_report(path, report);
         self.took = started.elapsed();
         self.last = Instant::now();
     }
@@ -462,32 +467,33 @@ fn save_state(job: &BatchJob, state: &State, journal: &Journal) -> Result<()> {
     journal.reset()
 }
 
-/// The state snapshot and the report at the end of a run. On a full disk they may not fit:
-/// the journal (still holding every finished pair) is then what the next run resumes from.
+/// The state snapshot and the report at the end of a run. The journal is kept: it holds
+/// this run's pairs, which the snapshot (the last run's, with the new lexicons and merged
+/// TM) does not. On a full disk they may not fit: the journal (still holding every finished
+/// pair) is then what the next run resumes from.
 fn finish_files(
     job: &BatchJob,
     state: &State,
     journal: &Journal,
     report: &BatchReport,
+    mut spool: Spool,
     progress: &dyn Progress,
 ) -> Result<()> {
     let written = journal
         .sync()
-        .and_then(|()| save_state(job, state, journal))
-        .and_then(|()| write_json(&job.out_dir.join(REPORT_FILE), report));
+        .and_then(|()| write_json(&job.out_dir.join(STATE_FILE), state))
+        .and_then(|()| spool.write_report(&job.out_dir.join(REPORT_FILE), report));
     match written {
         Err(e) if report.status == RunStatus::DiskFull => {
             progress.warn(&format!("{e} (the journal keeps what --resume needs)"));
             Ok(())
         }
-        other => other,
+        Err(e) => Err(e),
+        Ok(()) => {
+            spool.remove();
+            Ok(())
+        }
     }
-}
-
-/// What became of one pair: its record and its new resume entry (`None`: unchanged).
-struct Outcome {
-    record: PairRecord,
-    entry: Option<StateEntry>,
 }
 
 /// Aligns the pairs of a run, one at a time from any worker thread, and stops taking new
@@ -495,8 +501,8 @@ struct Outcome {
 struct Aligner<'a> {
     job: &'a BatchJob,
     pairs: &'a [PairSpec],
-    hashes: &'a [Option<(String, String)>],
-    settings: &'a [serde_json::Value],
+    hashes: &'a [Hashes],
+    settings: &'a SettingsTable,
     up_to_date: &'a [bool],
     old: &'a State,
     lexicons: Option<&'a Lexicons>,
@@ -531,7 +537,7 @@ impl Aligner<'_> {
 
     /// Aligns pair `i`, writes its output and journals it; `None` when the run is stopping
     /// and the pair was not started.
-    fn pair(&self, i: usize) -> Option<Outcome> {
+    fn pair(&self, i: usize) -> Option<PairRecord> {
         if self.stopping() {
             return None;
         }
@@ -570,12 +576,15 @@ impl Aligner<'_> {
             .try_into()
             .unwrap_or(u64::MAX);
         self.journal_nanos.fetch_add(nanos, Ordering::Relaxed);
-        Some(Outcome { record, entry })
+        Some(record)
     }
 
     /// The resume entry of a pair just written: its inputs, settings and outputs' digests.
     fn entry(&self, i: usize, record: &PairRecord) -> StateEntry {
-        let (src, tgt) = self.hashes[i].clone().unwrap_or_default();
+        let (src, tgt) = self.hashes[i]
+            .as_ref()
+            .map(|(s, t)| (hex(s), hex(t)))
+            .unwrap_or_default();
         let digests = match record.status {
             Status::Error => Vec::new(),
             _ => record
@@ -593,7 +602,7 @@ impl Aligner<'_> {
         StateEntry {
             src_sha256: src,
             tgt_sha256: tgt,
-            settings: self.settings[i].clone(),
+            settings: self.settings.get(i).clone(),
             record: record.clone(),
             digests,
             part,
@@ -623,8 +632,8 @@ enum Mode {
 fn corpus_lexicons(
     job: &BatchJob,
     pairs: &[PairSpec],
-    hashes: &[Option<(String, String)>],
-    settings: &mut [serde_json::Value],
+    hashes: &[Hashes],
+    settings: &mut SettingsTable,
     old: &State,
     pool: &rayon::ThreadPool,
 ) -> Option<(Lexicons, corpus::Saved)> {
@@ -633,7 +642,7 @@ fn corpus_lexicons(
     if !align.lexicon || !align.anchors || align.gale_church {
         return None; // the model has no lexicon to replace
     }
-    let inputs = inputs_fingerprint(&format!("{cfg:?}"), pairs, hashes, settings);
+    let inputs = inputs_fingerprint(&format!("{cfg:?}"), pairs, hashes, |i| settings.get(i));
     let dictionary = align.dictionary.as_deref();
     let lexicons = match &old.corpus {
         Some(saved) if saved.inputs == inputs => Lexicons::from_saved(saved, dictionary),
@@ -646,16 +655,55 @@ fn corpus_lexicons(
             pool,
         ),
     };
-    for (p, s) in pairs.iter().zip(settings.iter_mut()) {
-        let o = pair_options(job, p);
-        let langs = (o.src_lang.as_deref(), o.tgt_lang.as_deref());
+    // The settings of a pair name its languages (the pair's, else the job's).
+    for s in &mut settings.table {
+        let langs = (s["src_lang"].as_str(), s["tgt_lang"].as_str());
+        let fingerprint = lexicons.fingerprint(langs);
         s["corpus_lexicon"] = serde_json::json!({
             "settings": format!("{cfg:?}"),
-            "lexicon": lexicons.fingerprint(langs),
+            "lexicon": fingerprint,
         });
     }
     let saved = lexicons.saved(inputs);
     Some((lexicons, saved))
+}
+
+/// The settings of each pair, shared: pairs in the same languages have the same settings, so
+/// a corpus of any size keeps a handful of them and an index per pair.
+#[derive(Debug, Clone)]
+struct SettingsTable {
+    table: Vec<serde_json::Value>,
+    of: Vec<u32>,
+}
+
+impl SettingsTable {
+    fn new(job: &BatchJob, pairs: &[PairSpec]) -> Self {
+        let mut index: HashMap<String, u32> = HashMap::new();
+        let mut table = Vec::new();
+        let of = pairs
+            .iter()
+            .map(|p| {
+                let s = settings(job, p);
+                *index.entry(s.to_string()).or_insert_with(|| {
+                    table.push(s);
+                    (table.len() - 1) as u32
+                })
+            })
+            .collect();
+        SettingsTable { table, of }
+    }
+
+    fn get(&self, i: usize) -> &serde_json::Value {
+        &self.table[self.of[i] as usize]
+    }
+
+    /// The settings of the pairs in `range`.
+    fn slice(&self, range: std::ops::Range<usize>) -> SettingsTable {
+        SettingsTable {
+            table: self.table.clone(),
+            of: self.of[range].to_vec(),
+        }
+    }
 }
 
 /// The two documents of a pair, for the corpus lexicon's first pass (`None` when the pair
