@@ -158,6 +158,23 @@ fn start_and_wait_with(out: &Path, extra: &[&str]) -> Child {
     child
 }
 
+/// Sends SIGINT to a running batch and checks it exits 130.
+fn interrupt(child: Child) -> Output {
+    signal(child, "-INT")
+}
+
+/// Sends `sig` to a running batch and checks it exits 130.
+fn signal(child: Child, sig: &str) -> Output {
+    let kill = Command::new("kill")
+        .args([sig, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    o
+}
+
 /// Runs `--resume` and checks it redid at most `redo` pairs and ends with the reference's
 /// outputs and no temporary file; returns how many it redid.
 fn resume_and_compare(out: &Path, redo: usize) -> usize {
@@ -184,15 +201,8 @@ fn sigint_stops_after_the_pairs_in_progress_and_resume_redoes_only_the_rest() {
     reference();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let child = start_and_wait(&out);
-    let kill = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
-    let o = child.wait_with_output().unwrap();
+    let o = interrupt(start_and_wait(&out));
     let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(130), "{err}");
     let written = totals(&out, "ok");
     assert!((5..PAIRS).contains(&written), "{written} pairs written");
     assert!(
@@ -228,14 +238,7 @@ fn an_interrupted_merge_is_rebuilt_from_the_parts_without_aligning_again() {
     let out = dir.path().join("out");
     let merged = dir.path().join("merged.tmx");
     let merge = ["--merge", merged.to_str().unwrap()];
-    let child = start_and_wait_with(&out, &merge);
-    let kill = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
-    let o = child.wait_with_output().unwrap();
-    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    interrupt(start_and_wait_with(&out, &merge));
     assert!(!merged.exists(), "an interrupted run wrote the merged TM");
     assert!(
         temporaries(dir.path()).is_empty(),
@@ -274,14 +277,7 @@ fn an_interrupted_merge_is_rebuilt_from_the_parts_without_aligning_again() {
 fn sigterm_stops_like_ctrl_c() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let child = start_and_wait(&out);
-    let kill = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
-    let o = child.wait_with_output().unwrap();
-    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    signal(start_and_wait(&out), "-TERM");
     assert_eq!(report(&out)["status"], "interrupted");
     assert!(temporaries(&out).is_empty(), "{:?}", temporaries(&out));
 }

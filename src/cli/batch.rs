@@ -163,15 +163,18 @@ pub fn run(mut args: Args) -> Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     }
-    if let Some(m) = &report.merge {
-        if m.status == Status::Error {
-            return Err(bitalign::Error::msg(format!(
-                "merged TM not written: {}",
-                m.error.as_deref().unwrap_or("unknown error")
-            )));
-        }
+    exit_code(&report)
+}
+
+/// A merged TM not written is an error; failed pairs exit 1.
+fn exit_code(report: &batch::BatchReport) -> Result<ExitCode> {
+    if let Some(m) = report.merge.as_ref().filter(|m| m.status == Status::Error) {
+        return Err(bitalign::Error::msg(format!(
+            "merged TM not written: {}",
+            m.error.as_deref().unwrap_or("unknown error")
+        )));
     }
-    Ok(if t.failed > 0 {
+    Ok(if report.totals.failed > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -190,17 +193,7 @@ fn merge_reports(dirs: &[PathBuf], job: &BatchJob) -> Result<ExitCode> {
         t.failed,
         t.skipped
     );
-    if let Some(m) = report.merge.as_ref().filter(|m| m.status == Status::Error) {
-        return Err(bitalign::Error::msg(format!(
-            "merged TM not written: {}",
-            m.error.as_deref().unwrap_or("unknown error")
-        )));
-    }
-    Ok(if t.failed > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    exit_code(&report)
 }
 
 fn parse_shard(s: &str) -> std::result::Result<batch::Shard, String> {
