@@ -2,9 +2,10 @@
 # Journal overhead: wall time of `bitalign batch` on PAIRS small document pairs (default
 # 10,000: the first LINES lines of each pair of corpora/docs, under numbered names) with the
 # journal (the default: one CRC'd line appended per pair, synced at most a second later, plus
-# the digest of each output) and without it (the hidden --no-journal). The two are run alternately, RUNS
-# times each (default 3), in the same invocation, so the ratio of the medians is measured on
-# the same machine state.
+# the digest of each output) and without it (the hidden --no-journal). RUNS rounds (default
+# 5), each one run without and one with the journal back to back (order alternating); the
+# overhead reported is the median of the rounds' on/off ratios, in wall and in CPU time
+# (user+sys, which the other jobs of a shared machine disturb less).
 #
 #   bash benches/journal.sh
 #   PAIRS=2000 RUNS=5 bash benches/journal.sh
@@ -14,67 +15,66 @@
 # markdown table on stdout; progress on stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benches/lib/small_pairs.sh
 
 PAIRS=${PAIRS:-10000}
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 LINES=${LINES:-6}
 BIN=${BIN:-target/release/bitalign}
 [ "${BIN}" = target/release/bitalign ] && cargo build --release --quiet --bin bitalign
 WORK=${BENCH_OUT:-$(mktemp -d)}
 [ -n "${BENCH_OUT:-}" ] || trap 'rm -rf "$WORK"' EXIT
 
-# The corpus: the pairs of corpora/docs cut to LINES lines, copied until there are PAIRS
-# (written with shell builtins: 20,000 `head` processes take minutes on a loaded machine).
 corpus="$WORK/corpus"
-rm -rf "$corpus"
-mkdir -p "$corpus/en"
-mapfile -t docs < <(cd corpora/docs && find . -mindepth 2 -type f ! -path './en/*' | sort)
-declare -A src_text tgt_text
-for d in "${docs[@]}"; do
-  mapfile -n "$LINES" -t lines < "corpora/docs/$d"
-  tgt_text[$d]=$(printf '%s\n' "${lines[@]}")
-  mapfile -n "$LINES" -t lines < "corpora/docs/en/$(basename "$d")"
-  src_text[$d]=$(printf '%s\n' "${lines[@]}")
-  mkdir -p "$corpus/$(basename "$(dirname "$d")")"
-done
-n=0
-while [ "$n" -lt "$PAIRS" ]; do
-  for d in "${docs[@]}"; do
-    [ "$n" -lt "$PAIRS" ] || break
-    lang=${d#./}
-    lang=${lang%%/*}
-    name="$(basename "$d" .txt)-$n.txt"
-    printf '%s\n' "${tgt_text[$d]}" > "$corpus/$lang/$name"
-    printf '%s\n' "${src_text[$d]}" > "$corpus/en/$name"
-    n=$((n + 1))
-  done
-done
+small_pairs "$corpus" "$PAIRS" "$LINES"
 echo "journal.sh: $PAIRS pairs of $LINES lines in $corpus" >&2
 
-run() { # run MODE: prints the wall seconds of one batch into a fresh output folder
+run() { # run MODE: prints "wall cpu" seconds of one batch into a fresh output folder
   local out="$WORK/out-$1"
   rm -rf "$out"
   local extra=()
   [ "$1" = off ] && extra=(--no-journal)
-  local t0 t1
-  t0=$(date +%s.%N)
-  "$BIN" batch "$corpus" -o "$out" --creation-date 20240101T000000Z "${extra[@]}" >/dev/null 2>&1
-  t1=$(date +%s.%N)
-  awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", b - a}'
+  /usr/bin/time -f '%e %U %S' -o "$WORK/time" \
+    "$BIN" batch "$corpus" -o "$out" --creation-date 20240101T000000Z "${extra[@]}" >/dev/null 2>&1
+  awk '{printf "%.3f %.3f\n", $1, $2 + $3}' "$WORK/time"
+}
+
+# The journal's share of the workers' time, measured inside the run (report.json's
+# totals.journal_seconds against the pairs' own seconds): load slows both alike, so this
+# share moves far less than wall times on a shared machine.
+share() {
+  python3 -c 'import json, sys
+t = json.load(open(sys.argv[1]))
+work = sum(p["seconds"] for p in t["pairs"])
+print(t["totals"]["journal_seconds"] / (work + t["totals"]["journal_seconds"]))' "$1"
 }
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
-on=()
-off=()
+# Rounds of one run each way, adjacent (so both see the same machine load), in alternating
+# order (off-on, on-off, ...) so neither always runs second on a warm page cache. The
+# overhead is the median over rounds of each round's on/off ratio: a load spike that slows
+# one round moves its ratio less than it moves either median.
+rm -f "$WORK/shares"
+wall_on=() wall_off=() cpu_on=() cpu_off=() ratio=() cpu_ratio=()
 for i in $(seq "$RUNS"); do
-  off+=("$(run off)")
-  on+=("$(run on)")
-  echo "journal.sh: run $i: off ${off[-1]} s, on ${on[-1]} s" >&2
+  if [ $((i % 2)) = 1 ]; then order=(off on); else order=(on off); fi
+  for mode in "${order[@]}"; do
+    read -r wall cpu < <(run "$mode")
+    [ "$mode" = on ] && share "$WORK/out-on/report.json" >> "$WORK/shares"
+    if [ "$mode" = on ]; then wall_on+=("$wall") cpu_on+=("$cpu"); else wall_off+=("$wall") cpu_off+=("$cpu"); fi
+  done
+  ratio+=("$(awk -v a="${wall_on[-1]}" -v b="${wall_off[-1]}" 'BEGIN {print a / b}')")
+  cpu_ratio+=("$(awk -v a="${cpu_on[-1]}" -v b="${cpu_off[-1]}" 'BEGIN {print a / b}')")
+  echo "journal.sh: round $i (${order[*]}): off ${wall_off[-1]} s (cpu ${cpu_off[-1]}), on ${wall_on[-1]} s (cpu ${cpu_on[-1]}), ratio ${ratio[-1]}" >&2
 done
-m_on=$(printf '%s\n' "${on[@]}" | median)
-m_off=$(printf '%s\n' "${off[@]}" | median)
-echo "| pairs | runs | journal off (median s) | journal on (median s) | overhead |"
-echo "|---|---|---|---|---|"
-printf '| %d | %d | %.2f | %.2f | %+.1f%% |\n' "$PAIRS" "$RUNS" "$m_off" "$m_on" \
-  "$(awk -v a="$m_on" -v b="$m_off" 'BEGIN {print (a / b - 1) * 100}')"
+med() { printf '%s\n' "$@" | median; }
+pct() { awk -v r="$1" 'BEGIN {printf "%+.1f%%", (r - 1) * 100}'; }
+mapfile -t shares < "$WORK/shares"
+echo "| pairs | rounds | wall off (median s) | wall on (median s) | wall overhead (median of round ratios) | CPU overhead (median of round ratios) | journal share of worker time (median, in-run) | round ratios |"
+echo "|---|---|---|---|---|---|---|---|"
+printf '| %d | %d | %.2f | %.2f | %s | %s | %.2f%% | %s |\n' "$PAIRS" "$RUNS" \
+  "$(med "${wall_off[@]}")" "$(med "${wall_on[@]}")" \
+  "$(pct "$(med "${ratio[@]}")")" "$(pct "$(med "${cpu_ratio[@]}")")" \
+  "$(awk -v s="$(med "${shares[@]}")" 'BEGIN {print s * 100}')" \
+  "$(printf '%.3f ' "${ratio[@]}")"

@@ -127,7 +127,8 @@ fn outputs(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
                 walk(root, &p, out);
             } else {
                 let name = p.file_name().unwrap().to_string_lossy();
-                if !["report.json", ".bitalign-state.json", ".bitalign-journal"].contains(&&*name) {
+                // Hidden files are bookkeeping (state, journal, the merged TM's parts).
+                if name != "report.json" && !name.starts_with('.') {
                     out.push((
                         p.strip_prefix(root).unwrap().to_path_buf(),
                         fs::read(&p).unwrap(),
@@ -469,4 +470,132 @@ fn an_output_folder_inside_the_corpus_is_not_scanned_as_input() {
         );
         assert!(!stderr(&o).contains("out/"), "run {run}: {}", stderr(&o));
     }
+}
+
+#[test]
+fn three_shards_joined_give_the_outputs_and_merged_tm_of_one_run() {
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora/docs");
+    let dir = tempfile::tempdir().unwrap();
+    let date = ["--creation-date", "20240101T000000Z"];
+    let whole = dir.path().join("whole");
+    let whole_tm = dir.path().join("whole.tmx");
+    let o = batch(
+        &[
+            &[s(&docs), "-o", s(&whole), "--merge", s(&whole_tm)],
+            &date[..],
+        ]
+        .concat(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let out = dir.path().join("sharded");
+    let mut shards = Vec::new();
+    // Run out of order: the join sorts them by their index.
+    for k in [3, 1, 2] {
+        let shard = out.join(format!("shard-{k}"));
+        let spec = format!("{k}/3");
+        let o = batch(&[&[s(&docs), "-o", s(&shard), "--shard", &spec], &date[..]].concat());
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(report(&shard)["shard"]["index"], k);
+        shards.push(shard);
+    }
+    // Every pair in exactly one shard, each output as one run writes it.
+    let mut union = Vec::new();
+    for shard in &shards {
+        union.extend(outputs(shard));
+    }
+    union.sort();
+    let reference = outputs(&whole);
+    assert_eq!(union.len(), reference.len(), "a pair in no shard or in two");
+    assert!(
+        union == reference,
+        "a shard's output differs from one run's"
+    );
+
+    let merged = out.join("all.tmx");
+    let mut args = vec!["-o", s(&out), "--merge", s(&merged), "--merge-reports"];
+    args.extend(shards.iter().map(|p| s(p)));
+    args.extend(date);
+    let o = batch(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        fs::read(&merged).unwrap() == fs::read(&whole_tm).unwrap(),
+        "the joined merged TM differs from one run's"
+    );
+    let (joined, one) = (report(&out), report(&whole));
+    for key in [
+        "pairs",
+        "ok",
+        "beads",
+        "units",
+        "src_sentences",
+        "tgt_sentences",
+    ] {
+        assert_eq!(joined["totals"][key], one["totals"][key], "{key}");
+    }
+    let ids = |r: &Value| -> Vec<Value> {
+        r["pairs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].clone())
+            .collect()
+    };
+    assert_eq!(ids(&joined), ids(&one), "pairs out of corpus order");
+    assert_eq!(joined["merge"]["status"], "ok");
+
+    // A missing shard is refused, naming what is missing.
+    let o = batch(&[
+        "-o",
+        s(&out),
+        "--merge-reports",
+        s(&shards[0]),
+        s(&shards[1]),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("2 of 3 shards given: missing 2/3"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn the_slurm_example_run_as_three_local_tasks_joins_into_one_runs_tm() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let docs = root.join("corpora/docs");
+    let dir = tempfile::tempdir().unwrap();
+    let whole_tm = dir.path().join("whole.tmx");
+    let o = batch(&[
+        s(&docs),
+        "-o",
+        s(&dir.path().join("whole")),
+        "--merge",
+        s(&whole_tm),
+        "--creation-date",
+        "20250101T000000Z",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = dir.path().join("out");
+    for k in 1..=3 {
+        let o = Command::new("bash")
+            .arg(root.join("examples/slurm/align.sbatch"))
+            .env("SLURM_ARRAY_TASK_ID", k.to_string())
+            .env("SLURM_ARRAY_TASK_COUNT", "3")
+            .env("CORPUS", &docs)
+            .env("OUT", &out)
+            .env("BITALIGN", BIN)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "task {k}: {}", stderr(&o));
+        assert_eq!(
+            out.join("corpus.tmx").exists(),
+            k == 3,
+            "joined after task {k}"
+        );
+    }
+    assert!(
+        fs::read(out.join("corpus.tmx")).unwrap() == fs::read(&whole_tm).unwrap(),
+        "the array's TM differs from one run's"
+    );
 }

@@ -137,7 +137,12 @@ fn journaled(out: &Path) -> usize {
 
 /// Starts a one-job batch and waits until it has journaled a few pairs.
 fn start_and_wait(out: &Path) -> Child {
-    let child = batch(out, &["-j", "1"])
+    start_and_wait_with(out, &[])
+}
+
+/// [`start_and_wait`] with more arguments.
+fn start_and_wait_with(out: &Path, extra: &[&str]) -> Child {
+    let child = batch(out, &[&["-j", "1"], extra].concat())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -151,6 +156,23 @@ fn start_and_wait(out: &Path) -> Child {
         std::thread::sleep(Duration::from_millis(5));
     }
     child
+}
+
+/// Sends SIGINT to a running batch and checks it exits 130.
+fn interrupt(child: Child) -> Output {
+    signal(child, "-INT")
+}
+
+/// Sends `sig` to a running batch and checks it exits 130.
+fn signal(child: Child, sig: &str) -> Output {
+    let kill = Command::new("kill")
+        .args([sig, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    o
 }
 
 /// Runs `--resume` and checks it redid at most `redo` pairs and ends with the reference's
@@ -179,15 +201,8 @@ fn sigint_stops_after_the_pairs_in_progress_and_resume_redoes_only_the_rest() {
     reference();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let child = start_and_wait(&out);
-    let kill = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
-    let o = child.wait_with_output().unwrap();
+    let o = interrupt(start_and_wait(&out));
     let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(130), "{err}");
     let written = totals(&out, "ok");
     assert!((5..PAIRS).contains(&written), "{written} pairs written");
     assert!(
@@ -209,17 +224,60 @@ fn sigint_stops_after_the_pairs_in_progress_and_resume_redoes_only_the_rest() {
 }
 
 #[test]
+fn an_interrupted_merge_is_rebuilt_from_the_parts_without_aligning_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = dir.path().join("whole.tmx");
+    let o = batch(
+        &dir.path().join("ref"),
+        &["--merge", whole.to_str().unwrap()],
+    )
+    .output()
+    .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let out = dir.path().join("out");
+    let merged = dir.path().join("merged.tmx");
+    let merge = ["--merge", merged.to_str().unwrap()];
+    interrupt(start_and_wait_with(&out, &merge));
+    assert!(!merged.exists(), "an interrupted run wrote the merged TM");
+    assert!(
+        temporaries(dir.path()).is_empty(),
+        "{:?}",
+        temporaries(dir.path())
+    );
+    let written = totals(&out, "ok");
+
+    let o = batch(&out, &[&["--resume"], &merge[..]].concat())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (redone, skipped) = (totals(&out, "ok"), totals(&out, "skipped"));
+    assert_eq!(
+        (redone, skipped),
+        (PAIRS - written, written),
+        "--resume aligned again pairs that were up to date"
+    );
+    assert_eq!(report(&out)["merge"]["status"], "ok");
+    assert!(
+        fs::read(&merged).unwrap() == fs::read(&whole).unwrap(),
+        "the merged TM differs from an uninterrupted run's"
+    );
+    // Nothing left to do: the merged TM stays as it is.
+    let o = batch(&out, &[&["--resume"], &merge[..]].concat())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(totals(&out, "skipped"), PAIRS);
+    assert_eq!(report(&out)["merge"]["status"], "skipped");
+    assert!(fs::read(&merged).unwrap() == fs::read(&whole).unwrap());
+    println!("--merge: SIGINT after {written} of {PAIRS} pairs; --resume redid {redone}, merged TM identical");
+}
+
+#[test]
 fn sigterm_stops_like_ctrl_c() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let child = start_and_wait(&out);
-    let kill = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
-    let o = child.wait_with_output().unwrap();
-    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    signal(start_and_wait(&out), "-TERM");
     assert_eq!(report(&out)["status"], "interrupted");
     assert!(temporaries(&out).is_empty(), "{:?}", temporaries(&out));
 }
@@ -229,11 +287,30 @@ fn sigkill_loses_at_most_the_pairs_in_flight() {
     reference();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let mut child = start_and_wait(&out);
+    // The report is rewritten as the run goes (here as often as it may be).
+    let mut child = start_and_wait_with(&out, &["--report-every", "0"]);
+    let started = Instant::now();
+    let running = loop {
+        let r = fs::read(out.join("report.json")).ok();
+        let r: Option<Value> = r.and_then(|b| serde_json::from_slice(&b).ok());
+        match r {
+            Some(r) if r["pairs"].as_array().is_some_and(|p| !p.is_empty()) => break r,
+            _ => assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "no report while running"
+            ),
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    assert_eq!(running["status"], "running");
+    assert_eq!(running["planned"], PAIRS);
     let done = journaled(&out);
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
-    // Whatever the kill left (a half-written temporary file, no report), a resumed run
+    let left = report(&out);
+    assert_eq!(left["status"], "running", "the report a killed run left");
+    assert!(left["totals"]["ok"].as_u64().unwrap() as usize <= journaled(&out));
+    // Whatever the kill left (a half-written temporary file, a running report), a resumed run
     // removes it and trusts every journaled pair.
     let redone = resume_and_compare(&out, PAIRS - done);
     println!("SIGKILL after {done} journaled pairs; --resume redid {redone} of {PAIRS}");

@@ -38,6 +38,9 @@ pub(super) struct StateEntry {
     /// Size and digest of each of `record.outputs`, in the same order.
     #[serde(default)]
     pub(super) digests: Vec<Digest256>,
+    /// Size and digest of the pair's part for the merged TM (written only when merging).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) part: Option<Digest256>,
 }
 
 /// What a pair's output was when it was written.
@@ -106,18 +109,30 @@ pub(super) fn settings(job: &BatchJob, spec: &PairSpec) -> serde_json::Value {
     })
 }
 
+/// SHA-256 of a pair's two inputs (`None`: one could not be read), 64 bytes a pair.
+pub(super) type Hashes = Option<([u8; 32], [u8; 32])>;
+
+/// The SHA-256 of both inputs of a pair.
+pub(super) fn hash_pair(spec: &PairSpec) -> Hashes {
+    Some((sha256_bytes(&spec.src).ok()?, sha256_bytes(&spec.tgt).ok()?))
+}
+
+pub(super) fn hex(digest: &[u8; 32]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 pub(super) fn is_up_to_date(
     job: &BatchJob,
     spec: &PairSpec,
     state: &State,
-    hashes: Option<&(String, String)>,
+    hashes: &Hashes,
     settings: &serde_json::Value,
 ) -> bool {
     let (Some((s, t)), Some(entry)) = (hashes, state.pairs.get(&spec.id)) else {
         return false;
     };
-    entry.src_sha256 == *s
-        && entry.tgt_sha256 == *t
+    entry.src_sha256 == hex(s)
+        && entry.tgt_sha256 == hex(t)
         && entry.settings == *settings
         && entry.record.src.path == spec.src
         && entry.record.tgt.path == spec.tgt
@@ -130,36 +145,45 @@ pub(super) fn is_up_to_date(
             .iter()
             .zip(&entry.digests)
             .all(|(o, d)| d.matches(&job.out_dir.join(o)))
+        && (!job.keeps_parts()
+            || entry
+                .part
+                .as_ref()
+                .is_some_and(|d| d.matches(&super::merge::part_path(&job.out_dir, &spec.id))))
 }
 
 /// Fingerprint of `what` (the merged TM's path and pivot, the corpus lexicon's settings) and,
 /// per pair, its id, input hashes and settings.
-pub(super) fn inputs_fingerprint(
+pub(super) fn inputs_fingerprint<'a>(
     what: &str,
     pairs: &[PairSpec],
-    hashes: &[Option<(String, String)>],
-    settings: &[serde_json::Value],
+    hashes: &[Hashes],
+    settings: impl Fn(usize) -> &'a serde_json::Value,
 ) -> String {
     let mut h = Sha256::new();
     h.update(what.as_bytes());
-    for ((p, hash), s) in pairs.iter().zip(hashes).zip(settings) {
+    for (i, (p, hash)) in pairs.iter().zip(hashes).enumerate() {
         h.update(b"\0");
         h.update(p.id.as_bytes());
         if let Some((a, b)) = hash {
-            h.update(a.as_bytes());
-            h.update(b.as_bytes());
+            h.update(a);
+            h.update(b);
         }
-        h.update(s.to_string().as_bytes());
+        h.update(settings(i).to_string().as_bytes());
     }
     format!("{:x}", h.finalize())
 }
 
 /// SHA-256 of a file, as hex.
 pub fn sha256_file(path: &Path) -> Result<String> {
+    sha256_bytes(path).map(|d| hex(&d))
+}
+
+fn sha256_bytes(path: &Path) -> Result<[u8; 32]> {
     let mut file = fs::File::open(path).map_err(|e| Error::from(e).with_path(path))?;
     let mut h = Sha256::new();
     io::copy(&mut file, &mut h).map_err(|e| Error::from(e).with_path(path))?;
-    Ok(format!("{:x}", h.finalize()))
+    Ok(h.finalize().into())
 }
 
 pub(super) fn read_state(path: &Path) -> Result<State> {
@@ -387,6 +411,7 @@ mod tests {
                 size: 3,
                 sha256: "abc".into(),
             }],
+            part: None,
         }
     }
 

@@ -1,4 +1,10 @@
-//! The corpus-wide TM (`--merge`), fed pair by pair in pair order.
+//! The corpus-wide TM (`--merge`), built at the end of a run from the per-pair parts.
+//!
+//! Each pair written while merging also leaves its filtered alignment beside its output, as a
+//! hidden part file (`OUT/ar/.ar-water.bitalign-part`, JSON). The merged TM is made from
+//! the parts in pair order once every pair is done, written to a temporary file and renamed:
+//! an interrupted run never leaves a half merged file, and `--resume` rebuilds it from the
+//! parts of the pairs it skips, aligning none of them again.
 
 use std::collections::HashSet;
 use std::fs;
@@ -8,11 +14,71 @@ use std::sync::{Arc, Mutex};
 
 use super::pivot::write_pivot;
 use super::report::{outputs, MergeRecord, Status};
+use serde::{Deserialize, Serialize};
+
 use super::{BatchJob, PairSpec};
-use crate::bitext::AlignedPair;
+use crate::bitext::{AlignedPair, Bead};
+use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::export::{self, moses::MosesSink, Format, Sink};
 use crate::output::{self, AtomicFile};
+
+/// Suffix of a part file.
+const PART_SUFFIX: &str = ".bitalign-part";
+
+/// A pair as saved in its part file (borrowed for writing).
+#[derive(Serialize)]
+struct PartRef<'a> {
+    id: &'a str,
+    src: &'a Document,
+    tgt: &'a Document,
+    beads: &'a [Bead],
+}
+
+/// A pair read back from its part file.
+#[derive(Deserialize)]
+struct Part {
+    id: String,
+    src: Document,
+    tgt: Document,
+    beads: Vec<Bead>,
+}
+
+/// The part file of pair `id`: hidden, beside where its output goes.
+pub(super) fn part_path(out_dir: &Path, id: &str) -> PathBuf {
+    let (dir, name) = id.rsplit_once('/').unwrap_or(("", id));
+    out_dir.join(dir).join(format!(".{name}{PART_SUFFIX}"))
+}
+
+/// Saves the filtered alignment of a pair for the merged TM (atomically).
+pub(super) fn write_part(path: &Path, pair: &AlignedPair) -> Result<()> {
+    let part = PartRef {
+        id: &pair.id,
+        src: &pair.src,
+        tgt: &pair.tgt,
+        beads: &pair.beads,
+    };
+    output::write_atomic(path, |f| {
+        let mut w = io::BufWriter::new(f);
+        serde_json::to_writer(&mut w, &part)
+            .map_err(|e| Error::msg(format!("cannot write a part: {e}")))?;
+        w.flush()?;
+        Ok(())
+    })
+}
+
+/// Reads a part back.
+pub(super) fn read_part(path: &Path) -> Result<AlignedPair> {
+    let bytes = fs::read(path).map_err(|e| Error::from(e).with_path(path))?;
+    let part: Part = serde_json::from_slice(&bytes)
+        .map_err(|e| Error::msg(format!("unreadable part: {e}")).with_path(path))?;
+    Ok(AlignedPair {
+        id: part.id,
+        src: part.src,
+        tgt: part.tgt,
+        beads: part.beads,
+    })
+}
 
 /// A writer shared with a boxed sink, so the [`AtomicFile`] under it can be taken back and
 /// committed once the sink has finished.
@@ -120,6 +186,17 @@ impl<'a> Merger<'a> {
                     .count();
             }
             Err(e) => self.sink = MergeSink::Failed(e.with_pair(&pair.id)),
+        }
+    }
+
+    /// Adds a pair from its part file; a part that cannot be read fails the merged TM.
+    pub(super) fn add_part(&mut self, spec: &PairSpec, out_dir: &Path) {
+        if matches!(self.sink, MergeSink::Failed(_)) {
+            return;
+        }
+        match read_part(&part_path(out_dir, &spec.id)) {
+            Ok(pair) => self.add(spec, &pair),
+            Err(e) => self.sink = MergeSink::Failed(e.with_pair(&spec.id)),
         }
     }
 

@@ -25,17 +25,17 @@ mod manifest;
 mod merge;
 mod pivot;
 mod report;
+mod shard;
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::bitext::AlignedPair;
 use crate::corpus::{self, CorpusLexicon, Lexicons};
 use crate::document::Document;
 use crate::error::{Error, Result};
@@ -50,16 +50,18 @@ pub use self::journal::{sha256_file, JOURNAL_FILE};
 pub use self::manifest::read_manifest;
 pub use self::report::{
     BatchReport, EncoderRecord, MergeRecord, PairRecord, RunStatus, SideRecord, Status, Totals,
+    RECORDS_FILE,
 };
+pub use self::shard::{join, Shard};
 /// Kept here for callers of the batch API; it lives in [`pipeline`].
 pub use crate::pipeline::isolate;
 
 use self::journal::{
-    inputs_fingerprint, is_up_to_date, read_state, settings, Digest256, Journal, MergeState, State,
-    StateEntry,
+    hash_pair, hex, inputs_fingerprint, is_up_to_date, read_state, settings, Digest256, Hashes,
+    Journal, MergeState, State, StateEntry,
 };
 use self::merge::Merger;
-use self::report::{failed, record, totals, write_json};
+use self::report::{failed, record, write_json, Spool};
 
 /// Name of the report written in the output folder.
 pub const REPORT_FILE: &str = "report.json";
@@ -123,8 +125,22 @@ pub struct BatchJob {
     /// the pairs in progress finish, and the report says [`RunStatus::Interrupted`].
     pub stop: Arc<AtomicBool>,
     /// Journal each finished pair as it is written (the default). Off only to measure what
-    /// the journal costs: a run killed without it resumes from its start.
+    /// the journal costs: the journal is where a run's pairs are kept for `resume`, so a run
+    /// without it resumes from its start.
     pub journal: bool,
+    /// How often `report.json` is rewritten while the run goes (default 5 s).
+    pub report_every: Duration,
+    /// Align only this slice of the pairs found ([`Shard`]); the corpus lexicon is still
+    /// learned over all of them, so shards align as one run would.
+    pub shard: Option<Shard>,
+}
+
+impl BatchJob {
+    /// Whether each pair's part is kept for a merged TM: when merging, and in a shard (for
+    /// the merged TM of [`join`]).
+    fn keeps_parts(&self) -> bool {
+        self.merge.is_some() || self.shard.is_some()
+    }
 }
 
 impl BatchJob {
@@ -145,12 +161,17 @@ impl BatchJob {
             corpus_lexicon: Some(CorpusLexicon::default()),
             stop: Arc::new(AtomicBool::new(false)),
             journal: true,
+            report_every: Duration::from_secs(5),
+            shard: None,
         }
     }
 }
 
 /// Runs a batch: discovers the pairs, aligns them in parallel, writes one output per pair,
-/// the merged TM, `report.json` and the resume state. Errors only for what stops the whole
+/// the merged TM, `report.json` and the resume state. Memory does not grow with the pairs
+/// done: their records go to a spool file `report.json` is written from, their resume
+/// entries to the journal, so the returned report's `pairs` holds only the failed ones
+/// (`report.json` has them all). Errors only for what stops the whole
 /// run before it starts (no pairs, unreadable manifest, output folder not writable) or the
 /// report not written; a failed pair is a [`Status::Error`] record and a failed merge a
 /// [`MergeRecord`] error. A run stopped early ([`BatchJob::stop`], a full disk) still returns
@@ -163,28 +184,31 @@ pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
     let pool = pipeline::worker_pool(job.jobs)?;
     let (old_state, journal) = open_state(job, progress)?;
 
-    let pairs = &found.pairs;
-    progress.start(pairs.len() as u64);
-    let hashes: Vec<Option<(String, String)>> = pool.install(|| {
-        pairs
-            .par_iter()
-            .map(|p| Some((sha256_file(&p.src).ok()?, sha256_file(&p.tgt).ok()?)))
-            .collect()
-    });
-    let mut settings: Vec<serde_json::Value> = pairs.iter().map(|p| settings(job, p)).collect();
-    let lexicons = corpus_lexicons(job, pairs, &hashes, &mut settings, &old_state, &pool);
-    let mut state = old_state.clone();
-    state.merge = None;
-    state.corpus = lexicons.as_ref().map(|l| l.1.clone());
+    let all = &found.pairs;
+    let slice = job.shard.map_or(0..all.len(), |s| s.range(all.len()));
+    progress.start(slice.len() as u64);
+    let all_hashes: Vec<Hashes> = pool.install(|| all.par_iter().map(hash_pair).collect());
+    let mut all_settings = SettingsTable::new(job, all);
+    let lexicons = corpus_lexicons(job, all, &all_hashes, &mut all_settings, &old_state, &pool);
+    let pairs = &all[slice.clone()];
+    let hashes = &all_hashes[slice.clone()];
+    let settings = &all_settings.slice(slice);
+    // This run's pairs go to the journal only (not to memory): the snapshot keeps the last
+    // run's, the journal replayed over it is the state.
+    let mut state = State {
+        pairs: old_state.pairs.clone(),
+        merge: None,
+        corpus: lexicons.as_ref().map(|l| l.1.clone()),
+    };
     let lexicons = lexicons.map(|l| l.0);
     // The replayed journal and a newly learned lexicon survive a crash of this run too.
     save_state(job, &state, &journal)?;
+    drop(std::mem::take(&mut state.pairs));
     let up_to_date: Vec<bool> = pool.install(|| {
         (0..pairs.len())
             .into_par_iter()
             .map(|i| {
-                job.resume
-                    && is_up_to_date(job, &pairs[i], &old_state, hashes[i].as_ref(), &settings[i])
+                job.resume && is_up_to_date(job, &pairs[i], &old_state, &hashes[i], settings.get(i))
             })
             .collect()
     });
@@ -195,7 +219,7 @@ pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
             what.push_str("\0pivot\0");
             what.push_str(pivot);
         }
-        inputs_fingerprint(&what, pairs, &hashes, &settings)
+        inputs_fingerprint(&what, pairs, hashes, |i| settings.get(i))
     });
     let merge_up_to_date = job.resume
         && up_to_date.iter().all(|&u| u)
@@ -204,101 +228,142 @@ pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
                 && !m.outputs.is_empty()
                 && m.outputs.iter().all(|o| o.is_file())
         });
-    let mut merger = match &job.merge {
-        Some(path) if !merge_up_to_date => Some(Merger::new(job, path)),
-        _ => None,
-    };
 
     let aligner = Aligner {
         job,
         pairs,
-        hashes: &hashes,
-        settings: &settings,
+        hashes,
+        settings,
         up_to_date: &up_to_date,
         old: &old_state,
         lexicons: lexicons.as_ref(),
         journal: job.journal.then_some(&journal),
-        merging: merger.is_some(),
         progress,
         halt: Mutex::new(None),
+        journal_nanos: AtomicU64::new(0),
     };
     let chunk = (pool.current_num_threads().max(1) * 4).max(8);
-    let mut records: Vec<PairRecord> = Vec::with_capacity(pairs.len());
+    let mut report = BatchReport {
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        source: job.source.path().to_path_buf(),
+        out_dir: job.out_dir.clone(),
+        format: job.format.name().to_string(),
+        status: RunStatus::Running,
+        stopped_by: None,
+        shard: job.shard,
+        planned: pairs.len(),
+        pairs: Vec::new(),
+        unpaired: found.unpaired.clone(),
+        merge: None,
+        totals: Totals::default(),
+        encoder: job.options.align.embed.as_deref().map(EncoderRecord::of),
+    };
+    let mut checkpoint = Checkpoint::new(job.report_every);
+    let mut spool = Spool::create(&job.out_dir)?;
+    // Per pair, one bit the merged TM needs: whether it has a part to add.
+    let mut in_merge: Vec<bool> = Vec::new();
     for start in (0..pairs.len()).step_by(chunk) {
         let end = (start + chunk).min(pairs.len());
-        let results: Vec<Option<Outcome>> = pool.install(|| {
+        let results: Vec<Option<PairRecord>> = pool.install(|| {
             (start..end)
                 .into_par_iter()
                 .map(|i| aligner.pair(i))
                 .collect()
         });
-        for (i, out) in (start..end).zip(results) {
-            let Some(out) = out else { continue };
-            if let (Some(m), Some(pair)) = (merger.as_mut(), out.pair.as_ref()) {
-                m.add(&pairs[i], pair);
-            }
-            if let Some(entry) = out.entry {
-                state.apply(entry);
-            }
-            records.push(out.record);
+        for record in results.into_iter().flatten() {
+            in_merge.push(record.status != Status::Error);
+            spool.push(record)?;
         }
         if aligner.stopping() {
             break;
         }
+        if checkpoint.due() {
+            report.totals = spool.totals.clone();
+            report.totals.seconds = started.elapsed().as_secs_f64();
+            checkpoint.write(&job.out_dir.join(REPORT_FILE), &report, &mut spool);
+        }
     }
     let (status, stopped_by) = aligner.outcome();
 
-    let merge = match (&job.merge, merger) {
-        (Some(path), Some(_)) if status != RunStatus::Complete => Some(MergeRecord {
-            path: path.clone(),
-            status: Status::Error,
-            error: Some("not written: the run stopped early".to_string()),
-            pairs: 0,
-            units: 0,
-        }),
-        (Some(_), Some(m)) => {
-            let (record, outputs) = m.finish();
-            if let (Status::Ok, Some(fingerprint)) = (record.status, merge_fingerprint) {
-                state.merge = Some(MergeState {
-                    fingerprint,
-                    outputs,
-                });
-            }
-            Some(record)
+    let merge = job.merge.as_ref().map(|path| {
+        if status != RunStatus::Complete {
+            return MergeRecord {
+                path: path.clone(),
+                status: Status::Error,
+                error: Some("not written: the run stopped early".to_string()),
+                pairs: 0,
+                units: 0,
+            };
         }
-        (Some(path), None) => {
+        if merge_up_to_date {
             state.merge = old_state.merge.clone();
-            let ok = records.iter().filter(|r| r.status != Status::Error).count();
-            let units = records.iter().map(|r| r.units).sum();
-            Some(MergeRecord {
+            return MergeRecord {
                 path: path.clone(),
                 status: Status::Skipped,
                 error: None,
-                pairs: ok,
-                units,
-            })
+                pairs: spool.totals.ok + spool.totals.skipped,
+                units: spool.totals.units,
+            };
         }
-        _ => None,
-    };
+        let mut merger = Merger::new(job, path);
+        for (spec, _) in pairs.iter().zip(&in_merge).filter(|(_, &ok)| ok) {
+            merger.add_part(spec, &job.out_dir);
+        }
+        let (record, outputs) = merger.finish();
+        if let (Status::Ok, Some(fingerprint)) = (record.status, merge_fingerprint.clone()) {
+            state.merge = Some(MergeState {
+                fingerprint,
+                outputs,
+            });
+        }
+        record
+    });
     progress.finish();
 
-    let totals = totals(&records, started.elapsed().as_secs_f64());
-    let report = BatchReport {
-        tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        source: job.source.path().to_path_buf(),
-        out_dir: job.out_dir.clone(),
-        format: job.format.name().to_string(),
-        status,
-        stopped_by,
-        planned: pairs.len(),
-        pairs: records,
-        unpaired: found.unpaired,
-        merge,
-        totals,
-        encoder: job.options.align.embed.as_deref().map(EncoderRecord::of),
-    };
-    finish_files(job, &state, &journal, &report, progress)?;
+    report.totals = spool.totals.clone();
+    report.totals.seconds = started.elapsed().as_secs_f64();
+    report.totals.journal_seconds = aligner.journal_nanos.load(Ordering::Relaxed) as f64 * 1e-9;
+    report.status = status;
+    report.stopped_by = stopped_by;
+    report.merge = merge;
+    state.pairs = old_state.pairs;
+    let failed = std::mem::take(&mut spool.failed);
+    finish_files(job, &state, &journal, &report, spool, progress)?;
+    report.pairs = failed;
     Ok(report)
+}
+
+/// `report.json` rewritten as the run goes (status `running`), so a long run can be watched
+/// and a killed one leaves a report of what it had done; the journal stays the record
+/// `--resume` trusts. At most every `every`, and never more often than twenty times the last
+/// write took (a report of a million pairs takes a while to write), so it costs at most
+/// about 5% of the run.
+struct Checkpoint {
+    every: Duration,
+    last: Instant,
+    took: Duration,
+}
+
+impl Checkpoint {
+    fn new(every: Duration) -> Self {
+        Checkpoint {
+            every,
+            last: Instant::now(),
+            took: Duration::ZERO,
+        }
+    }
+
+    fn due(&self) -> bool {
+        self.last.elapsed() >= self.every.max(self.took * 20)
+    }
+
+    /// Writes the report as it stands. A failure is left for the final write to report.
+    fn write(&mut self, path: &Path, report: &BatchReport, spool: &mut Spool) {
+        let started = Instant::now();
+        let _ = spool.write_report(path, report);
+        self.took = started.elapsed();
+        self.last = Instant::now();
+    }
 }
 
 /// The pairs of the job's source, and the checks that need them.
@@ -404,34 +469,33 @@ fn save_state(job: &BatchJob, state: &State, journal: &Journal) -> Result<()> {
     journal.reset()
 }
 
-/// The state snapshot and the report at the end of a run. On a full disk they may not fit:
-/// the journal (still holding every finished pair) is then what the next run resumes from.
+/// The state snapshot and the report at the end of a run. The journal is kept: it holds
+/// this run's pairs, which the snapshot (the last run's, with the new lexicons and merged
+/// TM) does not. On a full disk they may not fit: the journal (still holding every finished
+/// pair) is then what the next run resumes from.
 fn finish_files(
     job: &BatchJob,
     state: &State,
     journal: &Journal,
     report: &BatchReport,
+    mut spool: Spool,
     progress: &dyn Progress,
 ) -> Result<()> {
     let written = journal
         .sync()
-        .and_then(|()| save_state(job, state, journal))
-        .and_then(|()| write_json(&job.out_dir.join(REPORT_FILE), report));
+        .and_then(|()| write_json(&job.out_dir.join(STATE_FILE), state))
+        .and_then(|()| spool.write_report(&job.out_dir.join(REPORT_FILE), report));
     match written {
         Err(e) if report.status == RunStatus::DiskFull => {
             progress.warn(&format!("{e} (the journal keeps what --resume needs)"));
             Ok(())
         }
-        other => other,
+        Err(e) => Err(e),
+        Ok(()) => {
+            spool.remove();
+            Ok(())
+        }
     }
-}
-
-/// What became of one pair: its record, the filtered pair for the merged TM, and its new
-/// resume entry (`None`: unchanged).
-struct Outcome {
-    record: PairRecord,
-    pair: Option<AlignedPair>,
-    entry: Option<StateEntry>,
 }
 
 /// Aligns the pairs of a run, one at a time from any worker thread, and stops taking new
@@ -439,16 +503,18 @@ struct Outcome {
 struct Aligner<'a> {
     job: &'a BatchJob,
     pairs: &'a [PairSpec],
-    hashes: &'a [Option<(String, String)>],
-    settings: &'a [serde_json::Value],
+    hashes: &'a [Hashes],
+    settings: &'a SettingsTable,
     up_to_date: &'a [bool],
     old: &'a State,
     lexicons: Option<&'a Lexicons>,
     journal: Option<&'a Journal>,
-    merging: bool,
     progress: &'a dyn Progress,
     /// Why the run stopped by itself (a full disk, a journal that cannot be written).
     halt: Mutex<Option<(RunStatus, String)>>,
+    /// Time the workers spent on each pair's resume entry (digests of its outputs) and
+    /// journal line, summed: what the bookkeeping costs.
+    journal_nanos: AtomicU64,
 }
 
 impl Aligner<'_> {
@@ -473,29 +539,28 @@ impl Aligner<'_> {
 
     /// Aligns pair `i`, writes its output and journals it; `None` when the run is stopping
     /// and the pair was not started.
-    fn pair(&self, i: usize) -> Option<Outcome> {
+    fn pair(&self, i: usize) -> Option<PairRecord> {
         if self.stopping() {
             return None;
         }
         let spec = &self.pairs[i];
-        let mode = if !self.up_to_date[i] {
-            Mode::Write
-        } else if self.merging {
-            Mode::MergeOnly
-        } else {
+        let mode = if self.up_to_date[i] {
             Mode::Skip
+        } else {
+            Mode::Write
         };
         let result = isolate(&spec.id, || {
-            process(self.job, spec, mode, self.old, self.merging, self.lexicons)
+            process(self.job, spec, mode, self.old, self.lexicons)
         });
-        let (record, pair) = result.unwrap_or_else(|e| {
+        let record = result.unwrap_or_else(|e| {
             if is_disk_full(&e) {
                 self.stop_with(RunStatus::DiskFull, e.to_string());
             }
-            (failed(spec, e), None)
+            failed(spec, e)
         });
         self.progress
             .advance((record.src.sentences + record.tgt.sentences) as u64);
+        let bookkeeping = Instant::now();
         let entry = (mode == Mode::Write).then(|| self.entry(i, &record));
         if let (Some(journal), Some(entry)) = (self.journal, entry.as_ref()) {
             if let Err(e) = journal.append(entry) {
@@ -507,16 +572,21 @@ impl Aligner<'_> {
                 self.stop_with(status, e.to_string());
             }
         }
-        Some(Outcome {
-            record,
-            pair,
-            entry,
-        })
+        let nanos = bookkeeping
+            .elapsed()
+            .as_nanos()
+            .try_into()
+            .unwrap_or(u64::MAX);
+        self.journal_nanos.fetch_add(nanos, Ordering::Relaxed);
+        Some(record)
     }
 
     /// The resume entry of a pair just written: its inputs, settings and outputs' digests.
     fn entry(&self, i: usize, record: &PairRecord) -> StateEntry {
-        let (src, tgt) = self.hashes[i].clone().unwrap_or_default();
+        let (src, tgt) = self.hashes[i]
+            .as_ref()
+            .map(|(s, t)| (hex(s), hex(t)))
+            .unwrap_or_default();
         let digests = match record.status {
             Status::Error => Vec::new(),
             _ => record
@@ -525,12 +595,19 @@ impl Aligner<'_> {
                 .map_while(|o| Digest256::of(&self.job.out_dir.join(o)).ok())
                 .collect(),
         };
+        let part = match (self.job.keeps_parts(), record.status) {
+            (true, Status::Ok) => {
+                Digest256::of(&merge::part_path(&self.job.out_dir, &record.id)).ok()
+            }
+            _ => None,
+        };
         StateEntry {
             src_sha256: src,
             tgt_sha256: tgt,
-            settings: self.settings[i].clone(),
+            settings: self.settings.get(i).clone(),
             record: record.clone(),
             digests,
+            part,
         }
     }
 }
@@ -545,11 +622,9 @@ fn is_disk_full(e: &Error) -> bool {
 /// What to do with a pair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
-    /// Align and write its output.
+    /// Align and write its output (and its part, when merging).
     Write,
-    /// Up to date, but the merged TM needs its beads: align without rewriting the output.
-    MergeOnly,
-    /// Up to date: nothing to do.
+    /// Up to date (with its part, when merging): nothing to do.
     Skip,
 }
 
@@ -559,8 +634,8 @@ enum Mode {
 fn corpus_lexicons(
     job: &BatchJob,
     pairs: &[PairSpec],
-    hashes: &[Option<(String, String)>],
-    settings: &mut [serde_json::Value],
+    hashes: &[Hashes],
+    settings: &mut SettingsTable,
     old: &State,
     pool: &rayon::ThreadPool,
 ) -> Option<(Lexicons, corpus::Saved)> {
@@ -569,7 +644,7 @@ fn corpus_lexicons(
     if !align.lexicon || !align.anchors || align.gale_church {
         return None; // the model has no lexicon to replace
     }
-    let inputs = inputs_fingerprint(&format!("{cfg:?}"), pairs, hashes, settings);
+    let inputs = inputs_fingerprint(&format!("{cfg:?}"), pairs, hashes, |i| settings.get(i));
     let dictionary = align.dictionary.as_deref();
     let lexicons = match &old.corpus {
         Some(saved) if saved.inputs == inputs => Lexicons::from_saved(saved, dictionary),
@@ -582,16 +657,55 @@ fn corpus_lexicons(
             pool,
         ),
     };
-    for (p, s) in pairs.iter().zip(settings.iter_mut()) {
-        let o = pair_options(job, p);
-        let langs = (o.src_lang.as_deref(), o.tgt_lang.as_deref());
+    // The settings of a pair name its languages (the pair's, else the job's).
+    for s in &mut settings.table {
+        let langs = (s["src_lang"].as_str(), s["tgt_lang"].as_str());
+        let fingerprint = lexicons.fingerprint(langs);
         s["corpus_lexicon"] = serde_json::json!({
             "settings": format!("{cfg:?}"),
-            "lexicon": lexicons.fingerprint(langs),
+            "lexicon": fingerprint,
         });
     }
     let saved = lexicons.saved(inputs);
     Some((lexicons, saved))
+}
+
+/// The settings of each pair, shared: pairs in the same languages have the same settings, so
+/// a corpus of any size keeps a handful of them and an index per pair.
+#[derive(Debug, Clone)]
+struct SettingsTable {
+    table: Vec<serde_json::Value>,
+    of: Vec<u32>,
+}
+
+impl SettingsTable {
+    fn new(job: &BatchJob, pairs: &[PairSpec]) -> Self {
+        let mut index: HashMap<String, u32> = HashMap::new();
+        let mut table = Vec::new();
+        let of = pairs
+            .iter()
+            .map(|p| {
+                let s = settings(job, p);
+                *index.entry(s.to_string()).or_insert_with(|| {
+                    table.push(s);
+                    (table.len() - 1) as u32
+                })
+            })
+            .collect();
+        SettingsTable { table, of }
+    }
+
+    fn get(&self, i: usize) -> &serde_json::Value {
+        &self.table[self.of[i] as usize]
+    }
+
+    /// The settings of the pairs in `range`.
+    fn slice(&self, range: std::ops::Range<usize>) -> SettingsTable {
+        SettingsTable {
+            table: self.table.clone(),
+            of: self.of[range].to_vec(),
+        }
+    }
 }
 
 /// The two documents of a pair, for the corpus lexicon's first pass (`None` when the pair
@@ -614,16 +728,14 @@ fn pair_options(job: &BatchJob, spec: &PairSpec) -> Options {
 }
 
 /// Aligns one pair (with its language pair's corpus lexicon, when there is one) and writes
-/// its output; returns its record and, when `keep` (a merged TM is being written), the
-/// filtered pair.
+/// its output, and its part for the merged TM when there is one; returns its record.
 fn process(
     job: &BatchJob,
     spec: &PairSpec,
     mode: Mode,
     old: &State,
-    keep: bool,
     lexicons: Option<&Lexicons>,
-) -> Result<(PairRecord, Option<AlignedPair>)> {
+) -> Result<PairRecord> {
     let started = Instant::now();
     if mode == Mode::Skip {
         let mut record = old
@@ -634,7 +746,7 @@ fn process(
         record.status = Status::Skipped;
         record.error = None;
         record.seconds = started.elapsed().as_secs_f64();
-        return Ok((record, None));
+        return Ok(record);
     }
     let opts = pair_options(job, spec);
     let ((sd, sr), (td, tr)) =
@@ -653,18 +765,20 @@ fn process(
         job.filter.filtered(&pair, &mut HashSet::new())
     };
     let path = spec.output_path(&job.out_dir, job.format);
-    if mode == Mode::Write {
-        if let Some(parent) = path.parent() {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| Error::from(e).with_path(parent))?;
+    }
+    let opts = job.export.with_documents(&spec.src, &spec.tgt);
+    export::write_file(job.format, &path, std::iter::once(&kept), &opts)
+        .map_err(|e| e.with_pair(&spec.id))?;
+    if job.keeps_parts() {
+        let part = merge::part_path(&job.out_dir, &spec.id);
+        if let Some(parent) = part.parent() {
             fs::create_dir_all(parent).map_err(|e| Error::from(e).with_path(parent))?;
         }
-        let opts = job.export.with_documents(&spec.src, &spec.tgt);
-        export::write_file(job.format, &path, std::iter::once(&kept), &opts)
-            .map_err(|e| e.with_pair(&spec.id))?;
+        merge::write_part(&part, &kept).map_err(|e| e.with_pair(&spec.id))?;
     }
     let mut record = record(spec, &report, one_sided, &kept, job, &path);
-    if mode == Mode::MergeOnly {
-        record.status = Status::Skipped;
-    }
     record.seconds = started.elapsed().as_secs_f64();
-    Ok((record, keep.then_some(kept)))
+    Ok(record)
 }

@@ -1,9 +1,11 @@
 //! What a batch run did, pair by pair: the records of `report.json` and how they are made.
 
-use std::io::Write;
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+use serde::ser::{Error as _, SerializeSeq, SerializeStruct};
+use serde::{Deserialize, Serialize, Serializer};
 
 use super::{BatchJob, PairSpec};
 use crate::bitext::AlignedPair;
@@ -33,6 +35,8 @@ pub enum RunStatus {
     Interrupted,
     /// Stopped because a write found the disk full.
     DiskFull,
+    /// Still going: the report as rewritten during a run (or left by a killed one).
+    Running,
 }
 
 /// One side of a pair in the report.
@@ -93,6 +97,10 @@ pub struct Totals {
     pub units: usize,
     /// Wall-clock time of the run.
     pub seconds: f64,
+    /// Worker time spent on the resume bookkeeping of the pairs written (digests of their
+    /// outputs, journal lines), summed over the workers; `seconds` of `pairs` is the rest.
+    #[serde(default)]
+    pub journal_seconds: f64,
 }
 
 /// What a batch run did: also written as `OUT/report.json`.
@@ -108,6 +116,9 @@ pub struct BatchReport {
     /// What stopped the run early (the failed write, one line).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopped_by: Option<String>,
+    /// The slice of the corpus this run aligned (`--shard K/N`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<super::Shard>,
     /// The pairs the run found (`pairs` holds fewer when it stopped early).
     #[serde(default)]
     pub planned: usize,
@@ -233,23 +244,140 @@ pub(super) fn failed(spec: &PairSpec, e: Error) -> PairRecord {
 
 pub(super) fn totals(records: &[PairRecord], seconds: f64) -> Totals {
     let mut t = Totals {
-        pairs: records.len(),
         seconds,
         ..Totals::default()
     };
-    for r in records {
-        match r.status {
-            Status::Ok => t.ok += 1,
-            Status::Error => t.failed += 1,
-            Status::Skipped => t.skipped += 1,
-        }
-        t.src_sentences += r.src.sentences;
-        t.tgt_sentences += r.tgt.sentences;
-        t.beads += r.beads;
-        t.one_sided_beads += r.one_sided_beads;
-        t.units += r.units;
-    }
+    records.iter().for_each(|r| t.add(r));
     t
+}
+
+impl Totals {
+    /// Counts one more pair.
+    fn add(&mut self, r: &PairRecord) {
+        self.pairs += 1;
+        match r.status {
+            Status::Ok => self.ok += 1,
+            Status::Error => self.failed += 1,
+            Status::Skipped => self.skipped += 1,
+        }
+        self.src_sentences += r.src.sentences;
+        self.tgt_sentences += r.tgt.sentences;
+        self.beads += r.beads;
+        self.one_sided_beads += r.one_sided_beads;
+        self.units += r.units;
+    }
+}
+
+/// Name of the file the records of a run are spooled to (hidden: it is bookkeeping).
+pub const RECORDS_FILE: &str = ".bitalign-records";
+
+/// The records of a run, appended (one JSON line each) to [`RECORDS_FILE`] as pairs finish,
+/// so a run over a million pairs holds none of them in memory; `report.json` is written
+/// from it. Keeps the running totals and the failed records (what the caller acts on).
+pub(super) struct Spool {
+    path: PathBuf,
+    file: BufWriter<File>,
+    pub(super) totals: Totals,
+    pub(super) failed: Vec<PairRecord>,
+}
+
+impl Spool {
+    pub(super) fn create(out_dir: &Path) -> Result<Spool> {
+        let path = out_dir.join(RECORDS_FILE);
+        let file = File::create(&path).map_err(|e| Error::from(e).with_path(&path))?;
+        Ok(Spool {
+            path,
+            file: BufWriter::new(file),
+            totals: Totals::default(),
+            failed: Vec::new(),
+        })
+    }
+
+    pub(super) fn push(&mut self, record: PairRecord) -> Result<()> {
+        self.totals.add(&record);
+        serde_json::to_writer(&mut self.file, &record)
+            .map_err(|e| Error::msg(format!("cannot spool a record: {e}")))?;
+        self.file
+            .write_all(b"\n")
+            .map_err(|e| Error::from(e).with_path(&self.path))?;
+        if record.status == Status::Error {
+            self.failed.push(record);
+        }
+        Ok(())
+    }
+
+    /// Writes `report` (whose `pairs` are left out) with the spooled records as its pairs.
+    pub(super) fn write_report(&mut self, path: &Path, report: &BatchReport) -> Result<()> {
+        self.file
+            .flush()
+            .map_err(|e| Error::from(e).with_path(&self.path))?;
+        write_json(
+            path,
+            &Streamed {
+                report,
+                spool: &self.path,
+            },
+        )
+    }
+
+    /// Removes the spool once the final report holds its records.
+    pub(super) fn remove(self) {
+        drop(self.file);
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// A [`BatchReport`] serialized with its pairs read from a spool: the same fields, in the
+/// same order, as the derived `Serialize` (a test pins it).
+struct Streamed<'a> {
+    report: &'a BatchReport,
+    spool: &'a Path,
+}
+
+impl Serialize for Streamed<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let r = self.report;
+        let mut st = s.serialize_struct("BatchReport", 13)?;
+        st.serialize_field("tool_version", &r.tool_version)?;
+        st.serialize_field("source", &r.source)?;
+        st.serialize_field("out_dir", &r.out_dir)?;
+        st.serialize_field("format", &r.format)?;
+        st.serialize_field("status", &r.status)?;
+        match &r.stopped_by {
+            Some(why) => st.serialize_field("stopped_by", why)?,
+            None => st.skip_field("stopped_by")?,
+        }
+        match &r.shard {
+            Some(shard) => st.serialize_field("shard", shard)?,
+            None => st.skip_field("shard")?,
+        }
+        st.serialize_field("planned", &r.planned)?;
+        st.serialize_field("pairs", &Spooled(self.spool))?;
+        st.serialize_field("unpaired", &r.unpaired)?;
+        st.serialize_field("merge", &r.merge)?;
+        st.serialize_field("totals", &r.totals)?;
+        match &r.encoder {
+            Some(e) => st.serialize_field("encoder", e)?,
+            None => st.skip_field("encoder")?,
+        }
+        st.end()
+    }
+}
+
+/// The records of a spool, as a sequence.
+struct Spooled<'a>(&'a Path);
+
+impl Serialize for Spooled<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let file = File::open(self.0).map_err(S::Error::custom)?;
+        let mut seq = s.serialize_seq(None)?;
+        for line in BufReader::new(file).lines() {
+            let line = line.map_err(S::Error::custom)?;
+            let record: PairRecord = serde_json::from_str(&line).map_err(S::Error::custom)?;
+            seq.serialize_element(&record)?;
+        }
+        seq.end()
+    }
 }
 
 pub(super) fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
@@ -259,4 +387,74 @@ pub(super) fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
         w.write_all(b"\n")?;
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(id: &str, status: Status) -> PairRecord {
+        PairRecord {
+            id: id.into(),
+            status,
+            error: (status == Status::Error).then(|| "bad".to_string()),
+            src: SideRecord::default(),
+            tgt: SideRecord::default(),
+            outputs: vec![PathBuf::from(format!("{id}.tmx"))],
+            beads: 3,
+            one_sided_beads: 1,
+            units: 2,
+            mean_score: 0.75,
+            seconds: 0.5,
+            warnings: vec!["w".into()],
+        }
+    }
+
+    #[test]
+    fn a_report_written_from_the_spool_is_the_derived_serialization() {
+        let dir = tempfile::tempdir().unwrap();
+        let records = vec![record("a", Status::Ok), record("b", Status::Error)];
+        let mut spool = Spool::create(dir.path()).unwrap();
+        records.iter().for_each(|r| spool.push(r.clone()).unwrap());
+        for (stopped_by, shard) in [
+            (None, None),
+            (
+                Some("x".to_string()),
+                Some(super::super::Shard { index: 1, count: 2 }),
+            ),
+        ] {
+            let mut report = BatchReport {
+                tool_version: "v".into(),
+                source: "in".into(),
+                out_dir: "out".into(),
+                format: "tmx".into(),
+                status: RunStatus::Complete,
+                stopped_by,
+                shard,
+                planned: 2,
+                pairs: Vec::new(),
+                unpaired: vec!["u".into()],
+                merge: None,
+                totals: totals(&records, 1.0),
+                encoder: None,
+            };
+            assert_eq!(
+                spool.totals,
+                Totals {
+                    seconds: 0.0,
+                    ..report.totals.clone()
+                }
+            );
+            let streamed = dir.path().join("streamed.json");
+            spool.write_report(&streamed, &report).unwrap();
+            report.pairs = records.clone();
+            let derived = dir.path().join("derived.json");
+            write_json(&derived, &report).unwrap();
+            assert_eq!(
+                std::fs::read_to_string(streamed).unwrap(),
+                std::fs::read_to_string(derived).unwrap()
+            );
+        }
+        assert_eq!(spool.failed, records[1..]);
+    }
 }

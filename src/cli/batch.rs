@@ -31,6 +31,11 @@ kill or a crash, --resume redoes only the pairs that were not finished. Ctrl-C (
 lets the pairs in progress finish, writes the report and exits 130; a second Ctrl-C quits at
 once (the next run removes what that leaves).
 
+Job arrays: --shard K/N aligns the K-th of N slices of the pairs (each shard learns the corpus
+lexicon over the whole corpus, so N shards write what one run writes); then
+`bitalign batch --merge-reports OUT/shard-* -o OUT --merge all.tmx` joins their reports and
+writes the merged TM without aligning again (examples/slurm/align.sbatch).
+
 Exit status: 0 all pairs aligned or skipped, 1 some pairs failed (the others are written) or
 the disk filled up, 2 usage or fatal error, 130 interrupted.";
 
@@ -38,7 +43,10 @@ the disk filled up, 2 usage or fatal error, 130 interrupted.";
 #[command(after_help = AFTER_HELP)]
 pub struct Args {
     /// Corpus folder: one subfolder per language holding same-named files.
-    #[arg(required_unless_present = "manifest", conflicts_with = "manifest")]
+    #[arg(
+        required_unless_present_any = ["manifest", "merge_reports"],
+        conflicts_with = "manifest"
+    )]
     pub dir: Option<PathBuf>,
     /// Output folder (created when missing).
     #[arg(short = 'o', long, value_name = "OUT")]
@@ -63,9 +71,21 @@ pub struct Args {
     /// whole corpus first (a corpus-level lexicon is more reliable).
     #[arg(long)]
     pub no_corpus_lexicon: bool,
+    /// Align only the K-th of N equal slices of the pairs (job arrays: N tasks cover the
+    /// corpus once). Every shard learns the corpus lexicon over the whole corpus, so the
+    /// shards' outputs are those of one run; join them with --merge-reports.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<batch::Shard>,
+    /// Join the reports of the shard output folders DIR... into OUT/report.json, and write
+    /// --merge from their pairs (nothing is aligned again).
+    #[arg(long, value_name = "DIR", num_args = 1.., conflicts_with_all = ["dir", "manifest", "shard", "resume"])]
+    pub merge_reports: Vec<PathBuf>,
     /// Do not journal pairs as they finish (only to measure what the journal costs).
     #[arg(long, hide = true)]
     pub no_journal: bool,
+    /// Rewrite OUT/report.json at most every SECS seconds while the run goes.
+    #[arg(long, value_name = "SECS", default_value_t = 5.0, hide = true)]
+    pub report_every: f64,
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
@@ -80,6 +100,7 @@ pub fn run(mut args: Args) -> Result<ExitCode> {
     let source = match (&args.manifest, &args.dir) {
         (Some(m), _) => Source::Manifest(m.clone()),
         (None, Some(d)) => Source::Folders(d.clone()),
+        (None, None) if !args.merge_reports.is_empty() => Source::Folders(PathBuf::new()),
         (None, None) => return Err(bitalign::Error::msg("give a corpus folder or --manifest")),
     };
     let job = BatchJob {
@@ -94,8 +115,13 @@ pub fn run(mut args: Args) -> Result<ExitCode> {
         fingerprint: fingerprint(&args.input)?,
         corpus_lexicon: (!args.no_corpus_lexicon).then(CorpusLexicon::default),
         journal: !args.no_journal,
+        report_every: std::time::Duration::from_secs_f64(args.report_every.max(0.0)),
+        shard: args.shard,
         ..BatchJob::new(source, args.out.clone())
     };
+    if !args.merge_reports.is_empty() {
+        return merge_reports(&args.merge_reports, &job);
+    }
     stop_on_signal(Arc::clone(&job.stop));
     let progress = Bar::new(std::io::stderr().is_terminal());
     let report = batch::run(&job, &progress)?;
@@ -116,7 +142,7 @@ pub fn run(mut args: Args) -> Result<ExitCode> {
     );
     let written = t.ok + t.skipped;
     match report.status {
-        RunStatus::Complete => {}
+        RunStatus::Complete | RunStatus::Running => {}
         RunStatus::Interrupted => {
             if let Some(why) = &report.stopped_by {
                 eprintln!("bitalign: {why}");
@@ -140,19 +166,41 @@ pub fn run(mut args: Args) -> Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     }
-    if let Some(m) = &report.merge {
-        if m.status == Status::Error {
-            return Err(bitalign::Error::msg(format!(
-                "merged TM not written: {}",
-                m.error.as_deref().unwrap_or("unknown error")
-            )));
-        }
+    exit_code(&report)
+}
+
+/// A merged TM not written is an error; failed pairs exit 1.
+fn exit_code(report: &batch::BatchReport) -> Result<ExitCode> {
+    if let Some(m) = report.merge.as_ref().filter(|m| m.status == Status::Error) {
+        return Err(bitalign::Error::msg(format!(
+            "merged TM not written: {}",
+            m.error.as_deref().unwrap_or("unknown error")
+        )));
     }
-    Ok(if t.failed > 0 {
+    Ok(if report.totals.failed > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `--merge-reports`: the shards' reports joined, their merged TM written.
+fn merge_reports(dirs: &[PathBuf], job: &BatchJob) -> Result<ExitCode> {
+    let report = batch::join(dirs, job)?;
+    let t = &report.totals;
+    eprintln!(
+        "{} shards joined: {} pairs: {} ok, {} failed, {} skipped",
+        dirs.len(),
+        t.pairs,
+        t.ok,
+        t.failed,
+        t.skipped
+    );
+    exit_code(&report)
+}
+
+fn parse_shard(s: &str) -> std::result::Result<batch::Shard, String> {
+    s.parse().map_err(|e: bitalign::Error| e.to_string())
 }
 
 /// Ctrl-C and SIGTERM stop the batch after the pairs in progress; a second one quits at once
