@@ -401,3 +401,27 @@ json.dump(units, sys.stdout, ensure_ascii=False)
         })
         .collect()
 }
+
+/// The TICO-19 short documents (`../shared/bench/tico19-en-ar-short`, 426 English–Arabic
+/// pairs) as a folder corpus `dir/en/NAME.txt`, `dir/ar/NAME.txt`: large enough for `batch`
+/// to learn a corpus lexicon. `None`, with the skip printed, when the data are absent.
+pub fn tico_short_corpus(dir: &Path) -> Option<PathBuf> {
+    let data = shared().join("bench/tico19-en-ar-short");
+    let Ok(entries) = std::fs::read_dir(&data) else {
+        skip(format_args!("{} is absent", data.display()));
+        return None;
+    };
+    let corpus = dir.join("tico");
+    for lang in ["en", "ar"] {
+        std::fs::create_dir_all(corpus.join(lang)).unwrap();
+    }
+    for e in entries
+        .flatten()
+        .filter(|e| e.path().join("src.txt").is_file())
+    {
+        let name = format!("{}.txt", e.file_name().to_string_lossy());
+        std::fs::copy(e.path().join("src.txt"), corpus.join("en").join(&name)).unwrap();
+        std::fs::copy(e.path().join("tgt.txt"), corpus.join("ar").join(&name)).unwrap();
+    }
+    Some(corpus)
+}
