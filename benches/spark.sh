@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The Spark engine's overhead: examples/spark/align_corpus.py on local[2] against `bitalign
+# batch --jobs 2` on the same 1,000 document pairs, on the same machine in the same run
+# (batch, Spark, batch again: the spread of the two batch runs shows the machine's noise).
+# Both learn the corpus lexicon first; the script checks that Spark's beads equal batch's.
+#
+# The pairs: TICO-19's 426 short en-ar documents (../shared/bench/tico19-en-ar-short),
+# copied under new names until there are 1,000. Needs pyspark and Java (as .ci/run installs):
+#   bash benches/spark.sh            # PAIRS=1000 PYTHON=~/.cache/bitalign-ci-venv/bin/python
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PAIRS=${PAIRS:-1000}
+PYTHON=${PYTHON:-${BITALIGN_PYTHON:-$HOME/.cache/bitalign-ci-venv/bin/python}}
+DATA=../shared/bench/tico19-en-ar-short
+[ -d "$DATA" ] || { echo "spark.sh: $DATA is absent"; exit 1; }
+"$PYTHON" -c 'import pyspark' || { echo "spark.sh: $PYTHON cannot import pyspark"; exit 1; }
+command -v java >/dev/null || { echo "spark.sh: no java"; exit 1; }
+cargo build --release -q
+BIN=$PWD/target/release/bitalign
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+
+mkdir -p "$W/corpus/en" "$W/corpus/ar"
+docs=("$DATA"/*/)
+n=0
+for ((copy = 0; n < PAIRS; copy++)); do
+  for d in "${docs[@]}"; do
+    [ "$n" -lt "$PAIRS" ] || break
+    name="c$copy-$(basename "$d").txt"
+    cp "$d/src.txt" "$W/corpus/en/$name"
+    cp "$d/tgt.txt" "$W/corpus/ar/$name"
+    n=$((n + 1))
+  done
+done
+
+# Wall seconds of a command (its output kept in $W/log; a failure stops the benchmark).
+seconds() { local t0; t0=$(date +%s%N); "$@" >"$W/log" 2>&1 || { cat "$W/log" >&2; exit 1; }
+  echo $(( ($(date +%s%N) - t0) / 1000000 ))e-3; }
+batch_run() { rm -rf "$W/b"; "$BIN" batch "$W/corpus" -o "$W/b" -f jsonl --merge "$W/batch.jsonl" --jobs 2; }
+spark_run() { rm -rf "$W/s"; "$PYTHON" examples/spark/align_corpus.py --corpus "$W/corpus" \
+  --out "$W/s" --jsonl "$W/spark.jsonl" --bitalign "$BIN" --partitions 2; }
+
+# Spark's fixed cost: starting and stopping a local[2] session that does nothing.
+session_run() { "$PYTHON" -c '
+import os, sys
+os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+from pyspark.sql import SparkSession
+SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false").getOrCreate().stop()'; }
+
+load=$(cut -d' ' -f1 /proc/loadavg)
+b1=$(seconds batch_run)
+s=$(seconds spark_run)
+b2=$(seconds batch_run)
+e=$(seconds session_run)
+"$PYTHON" - "$W/batch.jsonl" "$W/spark.jsonl" <<'PY'
+import json, sys
+a, b = ([json.loads(l) for l in open(p, encoding="utf-8")] for p in sys.argv[1:3])
+assert a == b, "Spark's beads differ from batch's"
+print(f"beads: {len(a)}, Spark equal to batch")
+PY
+"$PYTHON" - "$PAIRS" "$b1" "$s" "$b2" "$e" "$load" <<'PY'
+import sys
+pairs, b1, s, b2, e, load = sys.argv[1], *map(float, sys.argv[2:7])
+print(f"{pairs} pairs (load average before: {load} on 2 cores): batch --jobs 2 {b1:.1f} s "
+      f"and {b2:.1f} s; Spark local[2] {s:.1f} s: {2 * s / (b1 + b2):.2f}x batch "
+      f"(an empty local[2] session alone: {e:.1f} s)")
+PY
