@@ -3,30 +3,13 @@
 
 mod common;
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_bitalign");
-
 fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut pipe = child.stdin.take().unwrap();
-    let data = stdin.unwrap_or_default().to_vec();
-    // Written from another thread so a full stdout pipe cannot deadlock the test; a command
-    // that fails before reading its input closes the pipe, which is not this test's concern.
-    let writer = std::thread::spawn(move || pipe.write_all(&data));
-    let out = child.wait_with_output().unwrap();
-    let _ = writer.join();
-    out
+    common::run_with_input(args, stdin.unwrap_or_default())
 }
 
 fn ok(out: Output) -> Output {
@@ -187,28 +170,13 @@ fn stream_lines_with_texts_or_paths_give_the_same_beads_with_a_lexicon() {
         .collect();
     let lex = tmp.path().join("lex.bin");
     let from_texts = tmp.path().join("texts.bin");
-    ok(run(
-        &[
-            "lexicon",
-            "learn",
-            "--pairs",
-            "-",
-            "-o",
-            from_texts.to_str().unwrap(),
-        ],
-        Some(&texts),
-    ));
-    ok(run(
-        &[
-            "lexicon",
-            "learn",
-            "--pairs",
-            "-",
-            "-o",
-            lex.to_str().unwrap(),
-        ],
-        Some(&pairs),
-    ));
+    for (file, input) in [(&lex, &pairs), (&from_texts, &texts)] {
+        let out = file.to_str().unwrap();
+        ok(run(
+            &["lexicon", "learn", "--pairs", "-", "-o", out],
+            Some(input),
+        ));
+    }
     assert_eq!(show(&lex), show(&from_texts));
     let l = lex.to_str().unwrap();
     let a = stream_beads(&ok(run(&["stream", "--lexicon", l], Some(&pairs))));
@@ -228,21 +196,23 @@ fn a_presampled_corpus_must_be_the_even_sample_it_claims() {
         None,
     ))
     .stdout;
-    // 11 lines are the whole sample of an 11-pair corpus, not of a 30,000-pair one (every
-    // third pair: 10,000 lines).
-    let o = run(
-        &[
+    let learn = |corpus: &str| {
+        let out = lex.to_str().unwrap();
+        let args = [
             "lexicon",
             "learn",
             "--pairs",
             "-",
             "--sampled-from",
-            "30000",
+            corpus,
             "-o",
-            lex.to_str().unwrap(),
-        ],
-        Some(&pairs),
-    );
+            out,
+        ];
+        run(&args, Some(&pairs))
+    };
+    // 11 lines are the whole sample of an 11-pair corpus, not of a 30,000-pair one (every
+    // third pair: 10,000 lines).
+    let o = learn("30000");
     assert_eq!(o.status.code(), Some(2));
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -250,20 +220,7 @@ fn a_presampled_corpus_must_be_the_even_sample_it_claims() {
         "{e}"
     );
     assert!(!lex.exists());
-    let o = run(
-        &[
-            "lexicon",
-            "learn",
-            "--pairs",
-            "-",
-            "--sampled-from",
-            "11",
-            "-o",
-            lex.to_str().unwrap(),
-        ],
-        Some(&pairs),
-    );
-    ok(o);
+    ok(learn("11"));
     assert_eq!(show(&lex)["corpus_pairs"], 11);
 }
 

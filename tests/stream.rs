@@ -4,7 +4,7 @@ mod common;
 
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use serde_json::{json, Value};
 
@@ -27,26 +27,7 @@ const SENTS_FR: [&str; 3] = [
 ];
 
 fn stream(input: &str, args: &[&str]) -> Output {
-    let mut child = Command::new(BIN)
-        .arg("stream")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let data = input.to_string();
-    // Written from another thread so a full stdout pipe cannot deadlock the test. A run that
-    // stops before reading (a usage error) may close the pipe first: not a failure here.
-    let writer = std::thread::spawn(move || stdin.write_all(data.as_bytes()));
-    let out = child.wait_with_output().unwrap();
-    let written = writer.join().unwrap();
-    assert!(
-        written.is_ok() || !out.status.success(),
-        "input not written: {written:?}"
-    );
-    out
+    common::run_with_input(&[&["stream"], args].concat(), input.as_bytes())
 }
 
 fn records(out: &Output) -> Vec<Value> {

@@ -238,16 +238,17 @@ def align(spark, args, work):
 
     if args.jsonl:
         write_jsonl(beads_df, args.jsonl)
-    failed = docs_df.filter(docs_df.status != "ok").orderBy("pair_index").collect()
+    # One row per pair: small enough for the driver, and the only job the summary needs.
+    docs = docs_df.orderBy("pair_index").collect()
+    failed = [d for d in docs if d.status != "ok"]
     for d in failed:
         print(f"failed: {d.pair_id}: {d.error}", file=sys.stderr)
-    total = docs_df.count()
-    n_beads = beads_df.count()
+    n_beads = sum(d.n_beads for d in docs)
     lexicon = "" if args.no_lexicon else " with the corpus lexicon"
-    print(f"{total} pairs: {total - len(failed)} ok, {len(failed)} failed; "
+    print(f"{len(docs)} pairs: {len(docs) - len(failed)} ok, {len(failed)} failed; "
           f"{n_beads} beads{lexicon} written to {args.out}")
-    if total != n:
-        print(f"error: {n} pairs in, {total} doc records out", file=sys.stderr)
+    if len(docs) != n:
+        print(f"error: {n} pairs in, {len(docs)} doc records out", file=sys.stderr)
         return 2
     return 1 if failed else 0
 

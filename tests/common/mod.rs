@@ -425,3 +425,26 @@ pub fn tico_short_corpus(dir: &Path) -> Option<PathBuf> {
     }
     Some(corpus)
 }
+
+/// Runs the binary with `args` and `stdin` as its input. The input is written from another
+/// thread so a full stdout pipe cannot deadlock the test; a run that stops before reading (a
+/// usage error) may close the pipe first, which is no failure of the writing.
+pub fn run_with_input(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = bin()
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    let data = stdin.to_vec();
+    let writer = std::thread::spawn(move || pipe.write_all(&data));
+    let out = child.wait_with_output().unwrap();
+    let written = writer.join().unwrap();
+    assert!(
+        written.is_ok() || !out.status.success(),
+        "input not written: {written:?}"
+    );
+    out
+}
