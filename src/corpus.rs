@@ -81,6 +81,41 @@ impl Default for CorpusLexicon {
 /// Each pair contributes at least this many confident beads (when it has them).
 pub const MIN_PER_PAIR: usize = 16;
 
+/// Whether an aligner configuration uses a lexicon at all (the anchors model with its
+/// lexicon signal); the others have no lexicon for a corpus lexicon to replace.
+pub fn uses_lexicon(align: &AlignConfig) -> bool {
+    align.lexicon && align.anchors && !align.gale_church
+}
+
+/// The first pass takes every `sample_step`-th pair of a corpus of `pairs` pairs (from the
+/// first): an even sample of at most `harvest_pairs`. A caller that samples the corpus
+/// itself (a Spark job) takes the same pairs with this step.
+pub fn sample_step(pairs: usize, harvest_pairs: usize) -> usize {
+    pairs.div_ceil(harvest_pairs.max(1)).max(1)
+}
+
+/// Corpus lexicons learned earlier (a lexicon file) with the settings they were learned
+/// with: what `stream`, `align` and `batch --lexicon` align with, so that each pair gets the
+/// very settings a batch over the corpus gives it.
+#[derive(Debug, Clone)]
+pub struct Learned {
+    pub settings: CorpusLexicon,
+    pub lexicons: Lexicons,
+}
+
+impl Learned {
+    /// The alignment settings of a pair in languages `src_lang`–`tgt_lang` (see
+    /// [`Lexicons::config`]); `base` unchanged when it uses no lexicon.
+    pub fn config(&self, base: &AlignConfig, src_lang: &str, tgt_lang: &str) -> AlignConfig {
+        if uses_lexicon(base) {
+            self.lexicons
+                .config(base, &self.settings, src_lang, tgt_lang)
+        } else {
+            base.clone()
+        }
+    }
+}
+
 /// The learned lexicon of each language pair, and the same merged with the dictionary (what
 /// the aligner gets).
 #[derive(Debug, Clone, Default)]
@@ -256,7 +291,7 @@ pub fn learn<P: Sync>(
     dictionary: Option<&Lexicon>,
     pool: &rayon::ThreadPool,
 ) -> Lexicons {
-    let step = pairs.len().div_ceil(cfg.harvest_pairs.max(1)).max(1);
+    let step = sample_step(pairs.len(), cfg.harvest_pairs);
     let sample: Vec<&P> = pairs.iter().step_by(step).collect();
     let share = (cfg.training_pairs / sample.len().max(1)).max(MIN_PER_PAIR);
     let harvested: Vec<Option<(LangPair, Training)>> = pool.install(|| {

@@ -22,6 +22,7 @@ pub mod filter;
 pub mod import;
 pub mod input;
 pub mod lang;
+pub mod lexicon_file;
 pub mod normalize;
 pub mod output;
 pub mod pipeline;

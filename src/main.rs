@@ -32,6 +32,10 @@ enum Command {
     Eval(cli::eval::Args),
     /// Convert a TM (TMX, CSV, TSV, JSONL, XLIFF) into another format, filtering it.
     Convert(cli::convert::Args),
+    /// Learn a corpus lexicon into a file (for stream/align/batch --lexicon), or show one.
+    Lexicon(cli::lexicon::Args),
+    /// List a corpus's document pairs as stream input lines (file paths).
+    Pairs(cli::pairs::Args),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +47,8 @@ fn main() -> ExitCode {
         Command::Split(a) => cli::split::run(a),
         Command::Eval(a) => cli::eval::run(a),
         Command::Convert(a) => cli::convert::run(a),
+        Command::Lexicon(a) => cli::lexicon::run(a),
+        Command::Pairs(a) => cli::pairs::run(a),
     };
     match result {
         Ok(code) => code,

@@ -398,8 +398,24 @@ pub fn align_files(
     tgt: &Path,
     opts: &Options,
 ) -> Result<(AlignedPair, PairReport)> {
+    align_files_with(id, src, tgt, opts, None)
+}
+
+/// [`align_files`] with corpus lexicons (a lexicon file): the pair is aligned with its
+/// language pair's lexicon, as a batch over that corpus aligns it.
+pub fn align_files_with(
+    id: &str,
+    src: &Path,
+    tgt: &Path,
+    opts: &Options,
+    lexicon: Option<&crate::corpus::Learned>,
+) -> Result<(AlignedPair, PairReport)> {
     let ((sd, sr), (td, tr)) = load_pair(src, tgt, opts)?;
-    let (pair, warnings) = align_pair(id, sd, td, &opts.align);
+    let align = match lexicon {
+        Some(l) => l.config(&opts.align, &sd.lang, &td.lang),
+        None => opts.align.clone(),
+    };
+    let (pair, warnings) = align_pair(id, sd, td, &align);
     let mut report = PairReport::new(&pair, sr, tr);
     report.warnings = warnings;
     Ok((pair, report))

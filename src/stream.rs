@@ -4,9 +4,15 @@
 //!
 //! Input, one pair per line (other keys are ignored, blank lines skipped):
 //! `{"pair_id": "d1", "src_lang": "en", "tgt_lang": "fr", "src": "raw text", "tgt_sents": ["…"]}`
-//! — each side either raw text (`src`/`tgt`, segmented here) or sentences already split
+//! — each side either raw text (`src`/`tgt`, segmented here), sentences already split
 //! (`src_sents`/`tgt_sents`, whose blank entries are skipped; indices still count them, so
-//! they always point into the given array). Languages default to the job's, else detected.
+//! they always point into the given array), or a file to read (`src_path`/`tgt_path`, any
+//! format `align` reads, read as `batch` reads it: a worker reads its own pairs from a shared
+//! file system). Languages default to the job's, else detected.
+//!
+//! With a corpus lexicon ([`StreamJob::lexicon`], from a lexicon file) each pair is aligned
+//! with its language pair's lexicon, as `batch` aligns it: the same beads, texts, indices
+//! and scores as a batch over the corpus the lexicon was learned from.
 //!
 //! Output, per pair: one `{"type":"bead",...}` record per bead, then one
 //! `{"type":"doc","pair_id":…,"status":"ok"|"error",...,"n_beads":…}` record that closes it
@@ -20,12 +26,16 @@
 
 use std::collections::HashSet;
 use std::io::{self, BufRead, Write};
+use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::batch::PairSpec;
 use crate::bitext::AlignedPair;
+use crate::corpus::{self, CorpusLexicon, Learned, Lexicons};
 use crate::document::{Document, Sentence};
 use crate::error::{Error, ErrorKind, Result};
 use crate::export::{clean_score, jsonl::side, keep};
@@ -50,6 +60,8 @@ pub struct StreamJob {
     pub chunk_pairs: usize,
     /// ...and a chunk ends once its lines hold this many bytes.
     pub chunk_bytes: usize,
+    /// Corpus lexicons to align with (a lexicon file), instead of each pair learning its own.
+    pub lexicon: Option<Arc<Learned>>,
 }
 
 impl Default for StreamJob {
@@ -61,6 +73,7 @@ impl Default for StreamJob {
             jobs: None,
             chunk_pairs: 64,
             chunk_bytes: 64 << 20,
+            lexicon: None,
         }
     }
 }
@@ -381,7 +394,18 @@ fn align_line(line: &Line, job: &StreamJob) -> Result<(AlignedPair, Vec<usize>, 
             line.bytes.len()
         )));
     }
-    let value: Value = serde_json::from_slice(&line.bytes).map_err(|e| {
+    let (id, src, tgt) = parse_pair(&line.bytes, &job.options)?;
+    let align = match &job.lexicon {
+        Some(l) => l.config(&job.options.align, &src.doc.lang, &tgt.doc.lang),
+        None => job.options.align.clone(),
+    };
+    let pair = pipeline::align_documents(&id, src.doc, tgt.doc, &align);
+    Ok((pair, src.positions, tgt.positions))
+}
+
+/// Reads one input line into its pair id and two sides.
+fn parse_pair(bytes: &[u8], opts: &Options) -> Result<(String, Side, Side)> {
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
         // serde_json's own "at line 1 column N" would name a line of the record, not of
         // the stream: keep only the column.
         let text = e.to_string();
@@ -412,12 +436,45 @@ fn align_line(line: &Line, job: &StreamJob) -> Result<(AlignedPair, Vec<usize>, 
             Some(_) => Err(Error::msg(format!("'{key}' must be a string"))),
         }
     };
-    let src_lang = lang("src_lang", &job.options.src_lang).map_err(with_id)?;
-    let tgt_lang = lang("tgt_lang", &job.options.tgt_lang).map_err(with_id)?;
-    let src = side_of(&map, "src", src_lang.as_deref(), &job.options).map_err(with_id)?;
-    let tgt = side_of(&map, "tgt", tgt_lang.as_deref(), &job.options).map_err(with_id)?;
-    let pair = pipeline::align_documents(&id, src.doc, tgt.doc, &job.options.align);
-    Ok((pair, src.positions, tgt.positions))
+    let src_lang = lang("src_lang", &opts.src_lang).map_err(with_id)?;
+    let tgt_lang = lang("tgt_lang", &opts.tgt_lang).map_err(with_id)?;
+    let src = side_of(&map, "src", src_lang.as_deref(), opts).map_err(with_id)?;
+    let tgt = side_of(&map, "tgt", tgt_lang.as_deref(), opts).map_err(with_id)?;
+    Ok((id, src, tgt))
+}
+
+/// The stream input line of a pair of files (`src_path`/`tgt_path`, absolute when the
+/// current folder is known, so a worker started elsewhere finds them): what `bitalign pairs`
+/// prints for a corpus.
+pub fn path_line(spec: &PairSpec) -> String {
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let line = serde_json::json!({
+        "pair_id": spec.id,
+        "src_lang": spec.src_lang,
+        "tgt_lang": spec.tgt_lang,
+        "src_path": absolute(&spec.src).to_string_lossy(),
+        "tgt_path": absolute(&spec.tgt).to_string_lossy(),
+    });
+    line.to_string()
+}
+
+/// Learns the corpus lexicons over `lines` (stream input lines, in corpus order) as `batch`
+/// does over its pairs: an even sample of them (see [`corpus::sample_step`]) aligned without
+/// lexicon, then Model 1 per language pair. A line that cannot be read is left out (aligning
+/// it reports why).
+pub fn learn_lexicons(
+    lines: &[Vec<u8>],
+    opts: &Options,
+    cfg: &CorpusLexicon,
+    pool: &rayon::ThreadPool,
+) -> Lexicons {
+    let load = |bytes: &Vec<u8>| {
+        isolate("", || parse_pair(bytes, opts))
+            .ok()
+            .map(|(_, s, t)| (s.doc, t.doc))
+    };
+    let dictionary = opts.align.dictionary.as_deref();
+    corpus::learn(lines, load, &opts.align, cfg, dictionary, pool)
 }
 
 /// Builds one side from `<name>` (raw text) or `<name>_sents` (sentences).
@@ -428,15 +485,30 @@ fn side_of(
     opts: &Options,
 ) -> Result<Side> {
     let sents_key = format!("{name}_sents");
+    let path_key = format!("{name}_path");
     let text = map.get(name).filter(|v| !v.is_null());
     let sents = map.get(&sents_key).filter(|v| !v.is_null());
+    let path = map.get(&path_key).filter(|v| !v.is_null());
     let in_side = |e: Error| Error::msg(format!("{name}: {e}"));
+    if let Some(path) = path {
+        if text.is_some() || sents.is_some() {
+            return Err(Error::msg(format!(
+                "give one of '{name}', '{sents_key}' and '{path_key}'"
+            )));
+        }
+        let Value::String(path) = path else {
+            return Err(Error::msg(format!("'{path_key}' must be a string")));
+        };
+        let (doc, _) = pipeline::load_side(Path::new(path), lang, opts)?;
+        let positions = (0..doc.len()).collect();
+        return Ok(Side { doc, positions });
+    }
     match (text, sents) {
         (Some(_), Some(_)) => Err(Error::msg(format!(
             "give '{name}' or '{sents_key}', not both"
         ))),
         (None, None) => Err(Error::msg(format!(
-            "missing field '{name}' (or '{sents_key}')"
+            "missing field '{name}' (or '{sents_key}' or '{path_key}')"
         ))),
         (Some(Value::String(text)), None) => {
             // The same cleaning as files get (line ends, control characters, binary check).

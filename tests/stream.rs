@@ -4,7 +4,7 @@ mod common;
 
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use serde_json::{json, Value};
 
@@ -27,21 +27,7 @@ const SENTS_FR: [&str; 3] = [
 ];
 
 fn stream(input: &str, args: &[&str]) -> Output {
-    let mut child = Command::new(BIN)
-        .arg("stream")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let data = input.to_string();
-    // Written from another thread so a full stdout pipe cannot deadlock the test.
-    let writer = std::thread::spawn(move || stdin.write_all(data.as_bytes()));
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    out
+    common::run_with_input(&[&["stream"], args].concat(), input.as_bytes())
 }
 
 fn records(out: &Output) -> Vec<Value> {
@@ -265,45 +251,110 @@ fn min_score_and_no_one_sided_filter_the_beads() {
     );
 }
 
+/// The Python that runs the Spark example: `BITALIGN_SPARK_PYTHON`, else CI's virtual
+/// environment (`BITALIGN_PYTHON`), else `python3`; `None` (skip printed) without pyspark
+/// or Java, unless `BITALIGN_REQUIRE_SPARK` is set (CI installed both): then it fails.
+fn spark_python() -> Option<String> {
+    let python = std::env::var("BITALIGN_SPARK_PYTHON")
+        .or_else(|_| std::env::var("BITALIGN_PYTHON"))
+        .unwrap_or_else(|_| "python3".into());
+    let works = |cmd: &str, args: &[&str]| {
+        Command::new(cmd)
+            .args(args)
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    let missing = if !works(&python, &["-c", "import pyspark"]) {
+        format!("{python} cannot import pyspark (set BITALIGN_SPARK_PYTHON)")
+    } else if !works("java", &["-version"]) {
+        "no java on PATH (Spark needs a JRE, e.g. Debian's default-jre-headless)".to_string()
+    } else {
+        return Some(python);
+    };
+    assert!(
+        std::env::var_os("BITALIGN_REQUIRE_SPARK").is_none(),
+        "BITALIGN_REQUIRE_SPARK is set but {missing}"
+    );
+    common::skip(missing);
+    None
+}
+
+fn json_values(text: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(text)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
 #[test]
-fn spark_example_pipes_a_corpus_through_stream() {
+fn spark_example_in_two_stages_gives_exactly_the_beads_of_batch() {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/spark/align_corpus.py");
-    if !script.exists() {
-        common::skip(format_args!("{} not found", script.display()));
-        return;
-    }
-    // A Python with pyspark can be named (e.g. a virtualenv's), else `python3` is tried.
-    let python = std::env::var("BITALIGN_SPARK_PYTHON").unwrap_or_else(|_| "python3".into());
-    let has_pyspark = Command::new(&python)
-        .args(["-c", "import pyspark"])
+    let Some(python) = spark_python() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    // TICO-19's short documents learn a real corpus lexicon; without ../shared, the bundled
+    // documents (too few for one: each pair learns its own, in batch as on Spark).
+    let corpus = common::tico_short_corpus(tmp.path()).unwrap_or_else(|| {
+        let c = tmp.path().join("docs");
+        let src = common::root().join("corpora/docs");
+        for e in std::fs::read_dir(&src).unwrap().flatten() {
+            std::fs::create_dir_all(c.join(e.file_name())).unwrap();
+            for f in std::fs::read_dir(e.path()).unwrap().flatten() {
+                std::fs::copy(f.path(), c.join(e.file_name()).join(f.file_name())).unwrap();
+            }
+        }
+        c
+    });
+    // One pair that cannot be aligned: it must come back as an error doc record.
+    std::fs::write(corpus.join("en/zz-empty.txt"), "").unwrap();
+    std::fs::write(corpus.join("ar/zz-empty.txt"), "").unwrap();
+    let batch_out = tmp.path().join("batch");
+    let merged = tmp.path().join("batch.jsonl");
+    let b = Command::new(BIN)
+        .arg("batch")
+        .arg(&corpus)
+        .arg("-o")
+        .arg(&batch_out)
+        .args(["-f", "jsonl", "--merge"])
+        .arg(&merged)
         .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !has_pyspark {
-        common::skip(format_args!(
-            "{python} cannot import pyspark (set BITALIGN_SPARK_PYTHON)"
-        ));
-        return;
-    }
-    let out = tempfile::tempdir().unwrap();
-    let parquet = out.path().join("beads.parquet");
+        .unwrap();
+    assert_eq!(b.status.code(), Some(1), "one pair fails in batch too");
+    let batch = json_values(&std::fs::read(&merged).unwrap());
+
+    let spark_jsonl = tmp.path().join("spark.jsonl");
+    let started = std::time::Instant::now();
     let o = Command::new(&python)
         .arg(&script)
         .arg("--bitalign")
         .arg(BIN)
         .arg("--corpus")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora/docs"))
+        .arg(&corpus)
         .arg("--out")
-        .arg(&parquet)
+        .arg(tmp.path().join("spark"))
+        .arg("--jsonl")
+        .arg(&spark_jsonl)
         .output()
         .unwrap();
-    assert!(
-        o.status.success(),
-        "{}\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    assert!(parquet.exists());
+    let seconds = started.elapsed().as_secs_f64();
     let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(stdout.contains("11 ok, 0 failed"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stdout}\n{stderr}");
+    let pairs = std::fs::read_dir(corpus.join("en")).unwrap().count();
+    let summary = format!("{pairs} pairs: {} ok, 1 failed", pairs - 1);
+    assert!(stdout.contains(&summary), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("failed: ar/zz-empty:") && stderr.contains("empty input"),
+        "{stderr}"
+    );
+    let spark = json_values(&std::fs::read(&spark_jsonl).unwrap());
+    assert_eq!(spark.len(), batch.len());
+    assert!(spark == batch, "Spark's beads differ from batch -f jsonl");
+    // Written to the stderr handle itself: libtest does not capture it, so CI's log shows
+    // that the Spark test ran.
+    let _ = writeln!(
+        std::io::stderr(),
+        "spark: examples/spark/align_corpus.py ran {pairs} pairs on local[2] in {seconds:.1} s; \
+         {} beads, equal to batch -f jsonl (texts, indices, scores); the failed pair reported",
+        spark.len()
+    );
 }

@@ -121,6 +121,11 @@ pub struct BatchJob {
     /// Learn the translation lexicon over the whole corpus before aligning any pair
     /// ([`corpus`]); `None` = each pair learns its own.
     pub corpus_lexicon: Option<CorpusLexicon>,
+    /// With `corpus_lexicon`: these lexicons (a lexicon file) instead of learning them.
+    pub lexicons: Option<corpus::Saved>,
+    /// With `corpus_lexicon`: write the lexicons used to this file before aligning
+    /// ([`crate::lexicon_file`]), for `stream`/`align --lexicon` or other batches.
+    pub save_lexicon: Option<PathBuf>,
     /// Set from outside (the CLI's Ctrl-C handler) to stop the run: no new pair is started,
     /// the pairs in progress finish, and the report says [`RunStatus::Interrupted`].
     pub stop: Arc<AtomicBool>,
@@ -159,6 +164,8 @@ impl BatchJob {
             resume: false,
             fingerprint: BTreeMap::new(),
             corpus_lexicon: Some(CorpusLexicon::default()),
+            lexicons: None,
+            save_lexicon: None,
             stop: Arc::new(AtomicBool::new(false)),
             journal: true,
             report_every: Duration::from_secs(5),
@@ -190,6 +197,7 @@ pub fn run(job: &BatchJob, progress: &dyn Progress) -> Result<BatchReport> {
     let all_hashes: Vec<Hashes> = pool.install(|| all.par_iter().map(hash_pair).collect());
     let mut all_settings = SettingsTable::new(job, all);
     let lexicons = corpus_lexicons(job, all, &all_hashes, &mut all_settings, &old_state, &pool);
+    save_lexicon(job, all.len(), lexicons.as_ref().map(|l| &l.1))?;
     let pairs = &all[slice.clone()];
     let hashes = &all_hashes[slice.clone()];
     let settings = &all_settings.slice(slice);
@@ -646,8 +654,14 @@ fn corpus_lexicons(
     }
     let inputs = inputs_fingerprint(&format!("{cfg:?}"), pairs, hashes, |i| settings.get(i));
     let dictionary = align.dictionary.as_deref();
-    let lexicons = match &old.corpus {
-        Some(saved) if saved.inputs == inputs => Lexicons::from_saved(saved, dictionary),
+    // Given lexicons are marked in the state, so a later run without them learns its own.
+    let inputs = match &job.lexicons {
+        Some(given) => format!("given {}", given.inputs),
+        None => inputs,
+    };
+    let lexicons = match (&job.lexicons, &old.corpus) {
+        (Some(given), _) => Lexicons::from_saved(given, dictionary),
+        (None, Some(saved)) if saved.inputs == inputs => Lexicons::from_saved(saved, dictionary),
         _ => corpus::learn(
             pairs,
             |p| load_documents(job, p),
@@ -705,6 +719,23 @@ impl SettingsTable {
             table: self.table.clone(),
             of: self.of[range].to_vec(),
         }
+    }
+}
+
+/// Writes the corpus lexicons to `job.save_lexicon`, when asked; an error when the job has
+/// none to write (no corpus lexicon, or a model without lexicon).
+fn save_lexicon(job: &BatchJob, pairs: usize, saved: Option<&corpus::Saved>) -> Result<()> {
+    let Some(path) = &job.save_lexicon else {
+        return Ok(());
+    };
+    match (saved, &job.corpus_lexicon) {
+        (Some(saved), Some(cfg)) => {
+            crate::lexicon_file::LexiconFile::new(cfg.clone(), pairs, saved.clone()).write(path)
+        }
+        _ => Err(Error::msg(
+            "no corpus lexicon to save (the model uses no lexicon, or --no-corpus-lexicon)",
+        )
+        .with_path(path)),
     }
 }
 

@@ -30,6 +30,10 @@ pub struct Args {
     /// edits whose sentences changed are skipped with a warning.
     #[arg(long, value_name = "FILE")]
     pub apply_edits: Option<PathBuf>,
+    /// Align with the corpus lexicon of this file (`bitalign lexicon learn`, `batch
+    /// --save-lexicon`) instead of one learned from this pair alone.
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
@@ -45,8 +49,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let pool = pipeline::worker_pool(args.jobs.map(usize::from))?;
-    let (pair, report) =
-        pool.install(|| pipeline::align_files(&id, &args.src, &args.tgt, &opts))?;
+    let lexicon = match &args.lexicon {
+        Some(path) => Some(super::common::load_lexicon(path, &opts)?),
+        None => None,
+    };
+    let (pair, report) = pool.install(|| {
+        pipeline::align_files_with(&id, &args.src, &args.tgt, &opts, lexicon.as_deref())
+    })?;
     if let Some(emb) = &opts.align.embed {
         emb.save()?;
     }

@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use bitalign::batch::{self, BatchJob, RunStatus, Source, Status};
 use bitalign::corpus::CorpusLexicon;
+use bitalign::lexicon_file::LexiconFile;
 use bitalign::progress::Progress;
 use bitalign::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -80,6 +81,14 @@ pub struct Args {
     /// --merge from their pairs (nothing is aligned again).
     #[arg(long, value_name = "DIR", num_args = 1.., conflicts_with_all = ["dir", "manifest", "shard", "resume"])]
     pub merge_reports: Vec<PathBuf>,
+    /// Align with the corpus lexicons of this file (`bitalign lexicon learn`, or another
+    /// batch's --save-lexicon) instead of learning them: shards of a corpus share one.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_corpus_lexicon")]
+    pub lexicon: Option<PathBuf>,
+    /// Write the corpus lexicons (learned, or given by --lexicon) to this file before
+    /// aligning, for `stream --lexicon` and `align --lexicon`.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_corpus_lexicon")]
+    pub save_lexicon: Option<PathBuf>,
     /// Do not journal pairs as they finish (only to measure what the journal costs).
     #[arg(long, hide = true)]
     pub no_journal: bool,
@@ -103,6 +112,7 @@ pub fn run(mut args: Args) -> Result<ExitCode> {
         (None, None) if !args.merge_reports.is_empty() => Source::Folders(PathBuf::new()),
         (None, None) => return Err(bitalign::Error::msg("give a corpus folder or --manifest")),
     };
+    let lexicon = args.lexicon.as_deref().map(LexiconFile::read).transpose()?;
     let job = BatchJob {
         format,
         options: args.input.options()?,
@@ -113,7 +123,12 @@ pub fn run(mut args: Args) -> Result<ExitCode> {
         pivot: args.pivot.clone(),
         resume: args.resume,
         fingerprint: fingerprint(&args.input)?,
-        corpus_lexicon: (!args.no_corpus_lexicon).then(CorpusLexicon::default),
+        corpus_lexicon: match &lexicon {
+            Some(file) => Some(file.settings.clone()),
+            None => (!args.no_corpus_lexicon).then(CorpusLexicon::default),
+        },
+        lexicons: lexicon.map(|file| file.saved),
+        save_lexicon: args.save_lexicon.clone(),
         journal: !args.no_journal,
         report_every: std::time::Duration::from_secs_f64(args.report_every.max(0.0)),
         shard: args.shard,

@@ -5,9 +5,11 @@ use std::io::Write;
 use std::path::Path;
 
 use bitalign::align::{AlignConfig, AlignedPair};
+use bitalign::corpus::Learned;
 use bitalign::export::{self, ExportOptions, Format};
 use bitalign::filter::Filter;
 use bitalign::input::DecodeOptions;
+use bitalign::lexicon_file::LexiconFile;
 use bitalign::pipeline::{self, Options};
 use bitalign::review::{Edits, Reviewed};
 use bitalign::segment::srx::Srx;
@@ -116,6 +118,15 @@ impl InputArgs {
             align,
         })
     }
+}
+
+/// Reads a lexicon file (`lexicon learn`, `batch --save-lexicon`) for `--lexicon`, merged with
+/// the `--dict` dictionary of `opts` as a batch merges it.
+pub fn load_lexicon(path: &Path, opts: &Options) -> Result<std::sync::Arc<Learned>> {
+    let file = LexiconFile::read(path)?;
+    Ok(std::sync::Arc::new(
+        file.learned(opts.align.dictionary.as_deref()),
+    ))
 }
 
 /// What is written and what is kept.

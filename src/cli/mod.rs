@@ -5,5 +5,7 @@ pub mod batch;
 pub mod common;
 pub mod convert;
 pub mod eval;
+pub mod lexicon;
+pub mod pairs;
 pub mod split;
 pub mod stream;

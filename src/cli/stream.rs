@@ -12,7 +12,8 @@ use super::common::{InputArgs, OutputArgs};
 const AFTER_HELP: &str = "\
 Input, one pair per line:
   {\"pair_id\":\"d1\",\"src_lang\":\"en\",\"tgt_lang\":\"fr\",\"src\":\"raw text\",\"tgt_sents\":[\"...\"]}
-(each side as raw text `src`/`tgt` or pre-split sentences `src_sents`/`tgt_sents`).
+(each side as raw text `src`/`tgt`, pre-split sentences `src_sents`/`tgt_sents`, or a file
+`src_path`/`tgt_path` read as batch reads it; `bitalign pairs DIR` prints such lines).
 Output, per pair: {\"type\":\"bead\",\"pair_id\",\"src\",\"tgt\",\"src_idx\",\"tgt_idx\",\"score\"}
 records, then {\"type\":\"doc\",\"pair_id\",\"status\":\"ok\"|\"error\",\"error\",\"n_beads\",\"line\"}.
 --src-lang/--tgt-lang only fill in lines without src_lang/tgt_lang; --presegmented applies
@@ -39,6 +40,10 @@ pub struct Args {
     /// Leave 1-0/0-1 beads (sentences without counterpart) out.
     #[arg(long)]
     pub no_one_sided: bool,
+    /// Align with the corpus lexicons of this file (`bitalign lexicon learn`, `batch
+    /// --save-lexicon`): the beads a batch over that corpus gives.
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Option<std::path::PathBuf>,
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
@@ -61,8 +66,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
         creation_date: None,
         xliff_version: String::from("1.2"),
     };
+    let options = args.input.options()?;
+    let lexicon = match &args.lexicon {
+        Some(path) => Some(super::common::load_lexicon(path, &options)?),
+        None => None,
+    };
     let job = StreamJob {
-        options: args.input.options()?,
+        options,
+        lexicon,
         filter: output.filter(),
         one_sided: output
             .export_options()?

@@ -401,3 +401,50 @@ json.dump(units, sys.stdout, ensure_ascii=False)
         })
         .collect()
 }
+
+/// The TICO-19 short documents (`../shared/bench/tico19-en-ar-short`, 426 English–Arabic
+/// pairs) as a folder corpus `dir/en/NAME.txt`, `dir/ar/NAME.txt`: large enough for `batch`
+/// to learn a corpus lexicon. `None`, with the skip printed, when the data are absent.
+pub fn tico_short_corpus(dir: &Path) -> Option<PathBuf> {
+    let data = shared().join("bench/tico19-en-ar-short");
+    let Ok(entries) = std::fs::read_dir(&data) else {
+        skip(format_args!("{} is absent", data.display()));
+        return None;
+    };
+    let corpus = dir.join("tico");
+    for lang in ["en", "ar"] {
+        std::fs::create_dir_all(corpus.join(lang)).unwrap();
+    }
+    for e in entries
+        .flatten()
+        .filter(|e| e.path().join("src.txt").is_file())
+    {
+        let name = format!("{}.txt", e.file_name().to_string_lossy());
+        std::fs::copy(e.path().join("src.txt"), corpus.join("en").join(&name)).unwrap();
+        std::fs::copy(e.path().join("tgt.txt"), corpus.join("ar").join(&name)).unwrap();
+    }
+    Some(corpus)
+}
+
+/// Runs the binary with `args` and `stdin` as its input. The input is written from another
+/// thread so a full stdout pipe cannot deadlock the test; a run that stops before reading (a
+/// usage error) may close the pipe first, which is no failure of the writing.
+pub fn run_with_input(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = bin()
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    let data = stdin.to_vec();
+    let writer = std::thread::spawn(move || pipe.write_all(&data));
+    let out = child.wait_with_output().unwrap();
+    let written = writer.join().unwrap();
+    assert!(
+        written.is_ok() || !out.status.success(),
+        "input not written: {written:?}"
+    );
+    out
+}
