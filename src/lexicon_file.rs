@@ -33,9 +33,10 @@ use flate2::Compression;
 use sha2::{Digest, Sha256};
 
 use crate::align::lexicon::Lexicon;
+use crate::bytes::{Reader, Writer};
 use crate::corpus::{CorpusLexicon, Learned, Lexicons, Saved, SavedLexicon};
 use crate::error::{Error, ErrorKind, Result};
-use crate::output::AtomicFile;
+use crate::output::write_atomic;
 
 /// The first bytes of a lexicon file.
 pub const MAGIC: &[u8; 8] = b"BITALEX\0";
@@ -158,10 +159,7 @@ impl LexiconFile {
 
     /// Writes the file atomically (a temporary file renamed over `path`).
     pub fn write(&self, path: &Path) -> Result<()> {
-        let mut file = AtomicFile::create(path)?;
-        file.write_all(&self.to_bytes())
-            .map_err(|e| Error::from(e).with_path(path))?;
-        file.commit()
+        write_atomic(path, |file| Ok(file.write_all(&self.to_bytes())?))
     }
 
     fn payload(&self) -> Vec<u8> {
@@ -196,10 +194,7 @@ impl LexiconFile {
     }
 
     fn parse_payload(payload: &[u8]) -> Result<Self> {
-        let mut r = Reader {
-            bytes: payload,
-            at: 0,
-        };
+        let mut r = Reader::new(payload, "lexicon file", Some("payload"));
         let min_score = f64::from_le_bytes(r.take(8)?.try_into().unwrap_or_default());
         let mut counts = [0usize; 5];
         for c in &mut counts {
@@ -240,7 +235,7 @@ impl LexiconFile {
                 entries,
             });
         }
-        if r.at != payload.len() {
+        if !r.is_done() {
             return Err(r.error("unexpected data after the last lexicon"));
         }
         Ok(LexiconFile {
@@ -261,83 +256,6 @@ fn bad(at: usize, message: &str) -> Error {
         position: Some(at as u64),
         message: message.to_string(),
     })
-}
-
-#[derive(Default)]
-struct Writer(Vec<u8>);
-
-impl Writer {
-    fn u32(&mut self, n: u32) {
-        self.0.extend_from_slice(&n.to_le_bytes());
-    }
-
-    fn u64(&mut self, n: u64) {
-        self.0.extend_from_slice(&n.to_le_bytes());
-    }
-
-    fn str(&mut self, s: &str) {
-        self.u32(s.len() as u32);
-        self.0.extend_from_slice(s.as_bytes());
-    }
-}
-
-/// Reads the payload; errors give the offset within the (uncompressed) payload.
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn error(&self, message: &str) -> Error {
-        Error::new(ErrorKind::Document {
-            format: "lexicon file",
-            part: Some("payload".to_string()),
-            position: Some(self.at as u64),
-            message: message.to_string(),
-        })
-    }
-
-    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
-        let bytes: &'a [u8] = self.bytes;
-        let end = self
-            .at
-            .checked_add(n)
-            .filter(|&e| e <= bytes.len())
-            .ok_or_else(|| self.error("unexpected end of data"))?;
-        let out = &bytes[self.at..end];
-        self.at = end;
-        Ok(out)
-    }
-
-    fn u32(&mut self) -> Result<u32> {
-        Ok(u32::from_le_bytes(
-            self.take(4)?.try_into().unwrap_or_default(),
-        ))
-    }
-
-    fn u64(&mut self) -> Result<u64> {
-        Ok(u64::from_le_bytes(
-            self.take(8)?.try_into().unwrap_or_default(),
-        ))
-    }
-
-    fn usize(&mut self) -> Result<usize> {
-        let n = self.u64()?;
-        usize::try_from(n).map_err(|_| self.error(&format!("count {n} too large")))
-    }
-
-    fn str(&mut self) -> Result<String> {
-        let len = self.u32()? as usize;
-        let start = self.at;
-        let bytes = self.take(len)?;
-        match std::str::from_utf8(bytes) {
-            Ok(s) => Ok(s.to_string()),
-            Err(_) => {
-                self.at = start;
-                Err(self.error("string is not UTF-8"))
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 pub mod align;
 pub mod batch;
 pub mod bitext;
+mod bytes;
 pub mod corpus;
 pub mod document;
 #[cfg(feature = "embed")]

@@ -99,10 +99,7 @@ impl Embeddings {
             let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
             store::encode(&cache, self.digest())
         };
-        let mut file = crate::output::AtomicFile::create(path)?;
-        std::io::Write::write_all(&mut file, &bytes)
-            .map_err(|e| crate::error::Error::from(e).with_path(path))?;
-        file.commit()
+        crate::output::write_atomic(path, |file| Ok(std::io::Write::write_all(file, &bytes)?))
     }
 
     pub fn name(&self) -> &str {

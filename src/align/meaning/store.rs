@@ -4,23 +4,24 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::bytes::{Reader, Writer};
 use crate::error::{Error, ErrorKind, Result};
 
 const MAGIC: &[u8; 6] = b"BAVEC1";
 
 pub(super) fn encode(cache: &HashMap<String, Arc<[f32]>>, digest: &str) -> Vec<u8> {
-    let mut out = MAGIC.to_vec();
-    put_bytes(&mut out, digest.as_bytes());
+    let mut w = Writer(MAGIC.to_vec());
+    w.str(digest);
     let mut keys: Vec<&String> = cache.keys().collect();
     keys.sort();
     for k in keys {
-        put_bytes(&mut out, k.as_bytes());
+        w.str(k);
         let v = &cache[k];
-        out.extend_from_slice(&(v.len() as u32).to_le_bytes());
+        w.u32(v.len() as u32);
         v.iter()
-            .for_each(|x| out.extend_from_slice(&x.to_le_bytes()));
+            .for_each(|x| w.0.extend_from_slice(&x.to_le_bytes()));
     }
-    out
+    w.0
 }
 
 /// The entries of `bytes`; none when they were made by another model than `digest`.
@@ -30,45 +31,28 @@ pub(super) fn decode(bytes: &[u8], digest: &str) -> Result<HashMap<String, Arc<[
             "not a bitalign vector cache (or damaged)".into(),
         ))
     };
-    let mut r = Reader(bytes.strip_prefix(MAGIC.as_slice()).ok_or_else(bad)?);
+    let body = bytes.strip_prefix(MAGIC.as_slice()).ok_or_else(bad)?;
+    let mut r = Reader::new(body, "vector cache", None);
     let mut cache = HashMap::new();
-    if r.bytes().ok_or_else(bad)? != digest.as_bytes() {
+    if r.bytes().map_err(|_| bad())? != digest.as_bytes() {
         return Ok(cache);
     }
-    while !r.0.is_empty() {
-        let text = std::str::from_utf8(r.bytes().ok_or_else(bad)?).map_err(|_| bad())?;
-        let dim = r.u32().ok_or_else(bad)? as usize;
-        let raw = r.take(dim * 4).ok_or_else(bad)?;
-        let v: Vec<f32> = raw
-            .chunks_exact(4)
-            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect();
-        cache.insert(text.to_string(), v.into());
+    while !r.is_done() {
+        let (text, v) = entry(&mut r).map_err(|_| bad())?;
+        cache.insert(text, v);
     }
     Ok(cache)
 }
 
-fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
-    out.extend_from_slice(&(b.len() as u32).to_le_bytes());
-    out.extend_from_slice(b);
-}
-
-struct Reader<'a>(&'a [u8]);
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let (head, rest) = (self.0.get(..n)?, self.0.get(n..)?);
-        self.0 = rest;
-        Some(head)
-    }
-    fn u32(&mut self) -> Option<u32> {
-        self.take(4)
-            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    }
-    fn bytes(&mut self) -> Option<&'a [u8]> {
-        let n = self.u32()? as usize;
-        self.take(n)
-    }
+fn entry(r: &mut Reader) -> Result<(String, Arc<[f32]>)> {
+    let text = r.str()?;
+    let dim = r.u32()? as usize;
+    let raw = r.take(dim * 4)?;
+    let v: Vec<f32> = raw
+        .chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
+    Ok((text, v.into()))
 }
 
 #[cfg(test)]
