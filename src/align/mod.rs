@@ -486,8 +486,6 @@ pub fn align(src: &Document, tgt: &Document, cfg: &AlignConfig) -> Vec<Bead> {
 pub struct Alignment {
     pub beads: Vec<Bead>,
     pub warnings: Vec<String>,
-    /// Sentences (both sides) that went through the sentence encoder.
-    pub embedded: usize,
 }
 
 /// [`align`], also reporting where the memory cap made the search coarser.
@@ -504,7 +502,6 @@ fn align_level(level: Level, cfg: &AlignConfig, posteriors: bool) -> Alignment {
         return Alignment {
             beads: one_sided(n, m),
             warnings,
-            ..Alignment::default()
         };
     }
     let mut band = match first_band(&level, cfg, &mut warnings) {
@@ -513,7 +510,6 @@ fn align_level(level: Level, cfg: &AlignConfig, posteriors: bool) -> Alignment {
             return Alignment {
                 beads: coarse,
                 warnings,
-                ..Alignment::default()
             }
         }
     };
@@ -541,19 +537,13 @@ fn align_level(level: Level, cfg: &AlignConfig, posteriors: bool) -> Alignment {
         return Alignment {
             beads: one_sided(n, m),
             warnings,
-            ..Alignment::default()
         };
     };
     let beads = scored_beads(&scorer, &shapes, &band, &path, forward, cfg.temperature);
-    let mut out = Alignment {
-        beads,
-        warnings,
-        embedded: 0,
-    };
+    let mut out = Alignment { beads, warnings };
     if let (Some(emb), Some((src, tgt)), true) = (&cfg.embed, scorer.docs, posteriors) {
         match meaning::Meaning::learn(src, tgt, &out.beads, emb) {
             Ok(signal) => {
-                out.embedded = signal.embedded;
                 scorer.meaning = Some(signal);
                 let band = band_around(&path_points(&path), n, m, MEANING_WIDTH);
                 let t = Some(cfg.temperature);

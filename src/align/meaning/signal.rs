@@ -28,8 +28,6 @@ pub(crate) struct Meaning {
     whole: Calibration,
     /// One sentence against the other side of its bead.
     part: Calibration,
-    /// Sentences embedded (both sides).
-    pub embedded: usize,
 }
 
 impl Meaning {
@@ -52,7 +50,6 @@ impl Meaning {
             tgt: tgt_runs,
             whole: PRIOR,
             part: PRIOR,
-            embedded: cs.iter().chain(&ct).filter(|&&c| c).count(),
         };
         m.whole = m.fit_whole(beads);
         m.part = m.fit_parts(beads);
